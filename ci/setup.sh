@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need on a fresh Debian machine.
+# Idempotent: each step checks before it installs. Run from the repository root.
+set -euo pipefail
+
+# Go toolchain fetched through the module proxy for the "old Go" column.
+GO_OLD_VERSION="${GO_OLD_VERSION:-go1.23.12}"
+AS_VERSION="0.28.20"
+AS_SHIM_VERSION="0.1.0"
+ZIG_VERSION="0.17.1"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+rustup target add wasm32-unknown-unknown wasm32-wasip1 >/dev/null
+
+need_apt=()
+command -v clang >/dev/null || need_apt+=(clang)
+command -v wasm-ld >/dev/null || need_apt+=(lld)
+[ -e /usr/include/wasm32-wasi/stdio.h ] || need_apt+=(wasi-libc)
+ls /usr/lib/llvm-14/lib/clang/14*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need_apt+=(libclang-rt-14-dev-wasm32)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! python3 -m ziglang version >/dev/null 2>&1; then
+  log "pip install ziglang==$ZIG_VERSION"
+  pip install -q "ziglang==$ZIG_VERSION"
+fi
+
+if [ ! -x tests/programs/as/node_modules/.bin/asc ]; then
+  log "npm install assemblyscript@$AS_VERSION @assemblyscript/wasi-shim@$AS_SHIM_VERSION"
+  mkdir -p tests/programs/as
+  (cd tests/programs/as && npm install --silent --no-audit --no-fund --no-save \
+      "assemblyscript@$AS_VERSION" "@assemblyscript/wasi-shim@$AS_SHIM_VERSION" >/dev/null 2>&1)
+fi
+
+# Downloads the old Go toolchain once (cached in the module cache afterwards).
+if ! GOTOOLCHAIN="$GO_OLD_VERSION" go version >/dev/null 2>&1; then
+  log "could not fetch $GO_OLD_VERSION through the module proxy; old-Go cases will be skipped"
+fi
+log "ready"
