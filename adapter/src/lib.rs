@@ -1,1 +1,54 @@
+//! A WASI Preview 1 adapter: a core module that wit-component splices into a
+//! `wasi_snapshot_preview1` program to turn it into a WASI 0.2 component.
+//!
+//! Module map:
+//! * `exports`: the exported surface (P1 functions + adapter exports).
+//! * `entry`, `placement`, `state`, `globals`, `memory`: where the adapter's
+//!   stack and state live and how each call finds them (docs/memory.md).
+//! * `import_alloc`: where the host puts lists and strings it returns.
+//! * `descriptors`, `preopens`, `stdio`: the P1 descriptor table.
+//! * `p1`: the P1 functions. `wasi`: raw WASI 0.2 imports.
+//! * `errno`, `fatal`: error values and the corrupted-state report.
+
 #![no_std]
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::missing_safety_doc)]
+
+#[cfg(any(
+    all(feature = "command", feature = "reactor"),
+    all(feature = "command", feature = "proxy"),
+    all(feature = "reactor", feature = "proxy")
+))]
+compile_error!("the flavour features command, reactor and proxy are exclusive");
+
+#[macro_use]
+pub mod fatal;
+
+mod descriptors;
+mod entry;
+mod errno;
+mod exports;
+mod globals;
+mod import_alloc;
+mod memory;
+mod p1;
+mod placement;
+#[cfg(not(feature = "proxy"))]
+mod preopens;
+mod state;
+mod stdio;
+mod wasi;
+
+include!(concat!(env!("OUT_DIR"), "/component-type.rs"));
+
+// The low-memory arena of Go modules must hold the state and some scratch.
+const _: () = assert!(
+    placement::GO_FIRST_DATA_ADDRESS - 16 - 4096 >= core::mem::size_of::<state::State>() + 2048
+);
+
+/// A panic can only come from a bug in the adapter; there is no formatting
+/// machinery to describe it (it would need static data), so say so and trap.
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    fatal!("internal error in the adapter (panic)")
+}

@@ -1,0 +1,203 @@
+//! Build script for the adapter.
+//!
+//! It produces two things Rust cannot express on its own:
+//!
+//! 1. `adapter-globals.o`, a relocatable wasm object that defines the
+//!    adapter's own wasm global (`adapter_state`) and tiny accessor functions
+//!    for it and for the linker's `__stack_pointer`. Rust has no way to declare
+//!    a wasm global or to read/write one, but the adapter cannot keep anything
+//!    in static memory (the memory belongs to the main module and data
+//!    segments are forbidden), so its one root pointer must live in a global.
+//!    The `object` crate cannot write wasm objects, so this uses
+//!    `wasm-encoder` plus a hand-written `reloc.CODE` section.
+//! 2. `component-type.rs`, which embeds the flavour's WIT world as the
+//!    `component-type` custom section wit-component reads to learn the types
+//!    of the adapter's imports and exports.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use wasm_encoder::{
+    CodeSection, ConstExpr, CustomSection, EntityType, FunctionSection, GlobalSection, GlobalType,
+    ImportSection, LinkingSection, Module, SymbolTable, TypeSection, ValType,
+};
+
+fn main() -> anyhow::Result<()> {
+    let out_dir = PathBuf::from(env::var("OUT_DIR")?);
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=wit");
+
+    let target = env::var("TARGET")?;
+    if target.starts_with("wasm32") {
+        let object = out_dir.join("adapter-globals.o");
+        fs::write(&object, globals_object())?;
+        println!("cargo:rustc-link-arg={}", object.display());
+        // The adapter shares the main module's memory instead of defining one.
+        println!("cargo:rustc-link-arg=--import-memory");
+        // The adapter places its own stack at run time (see docs/memory.md);
+        // the linker must not reserve one in memory it does not own.
+        println!("cargo:rustc-link-arg=-zstack-size=0");
+        println!("cargo:rustc-link-arg=--initial-memory=0");
+    }
+
+    write_component_type(&out_dir, &flavour_world()?)?;
+    Ok(())
+}
+
+/// Selects the WIT world from the cargo feature that names the flavour.
+fn flavour_world() -> anyhow::Result<String> {
+    let enabled = |name: &str| env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase())).is_some();
+    let flavours: Vec<&str> = ["command", "reactor", "proxy"]
+        .into_iter()
+        .filter(|f| enabled(f))
+        .collect();
+    match flavours.as_slice() {
+        [one] => Ok(one.to_string()),
+        [] => anyhow::bail!("enable exactly one flavour feature: command, reactor or proxy"),
+        many => anyhow::bail!("flavour features are exclusive, but {many:?} are enabled"),
+    }
+}
+
+fn write_component_type(out_dir: &Path, world: &str) -> anyhow::Result<()> {
+    let mut resolve = wit_parser::Resolve::default();
+    let (package, _) = resolve.push_dir(Path::new("wit"))?;
+    let world_id = resolve.select_world(&[package], Some(world))?;
+    let bytes = wit_component::metadata::encode(
+        &resolve,
+        world_id,
+        wit_component::StringEncoding::UTF8,
+        None,
+        false,
+    )?;
+    // A byte-string literal, not `include_bytes!`: the latter leaves a copy
+    // of the bytes in a data segment next to the custom section.
+    let literal: String = bytes.iter().map(|b| format!("\\x{b:02x}")).collect();
+    let rust = format!(
+        "/// The `{world}` world, encoded for wit-component.\n\
+
+         #[link_section = \"component-type:wasi-preview1-adapter\"]\n\
+         static COMPONENT_TYPE: [u8; {len}] = *b\"{literal}\";\n",
+        len = bytes.len()
+    );
+    fs::write(out_dir.join("component-type.rs"), rust)?;
+    Ok(())
+}
+
+// Relocation type and symbol flags from the WebAssembly tool conventions
+// (Linking.md).
+const R_WASM_GLOBAL_INDEX_LEB: u8 = 7;
+
+/// One accessor the object defines: a getter `() -> i32` or setter `(i32)`.
+struct Accessor {
+    name: &'static str,
+    global_symbol: u32,
+    is_setter: bool,
+}
+
+/// Builds the relocatable object. Layout of its global index space: global 0
+/// is the imported (undefined) `__stack_pointer`, global 1 is `adapter_state`.
+fn globals_object() -> Vec<u8> {
+    const SYM_STACK_POINTER: u32 = 0;
+    const SYM_STATE: u32 = 1;
+    let accessors = [
+        Accessor { name: "adapter_stack_pointer_get", global_symbol: SYM_STACK_POINTER, is_setter: false },
+        Accessor { name: "adapter_stack_pointer_set", global_symbol: SYM_STACK_POINTER, is_setter: true },
+        Accessor { name: "adapter_state_get", global_symbol: SYM_STATE, is_setter: false },
+        Accessor { name: "adapter_state_set", global_symbol: SYM_STATE, is_setter: true },
+    ];
+
+    let mut types = TypeSection::new();
+    types.ty().function([], [ValType::I32]); // type 0: getter
+    types.ty().function([ValType::I32], []); // type 1: setter
+
+    let mut imports = ImportSection::new();
+    imports.import(
+        "env",
+        "__stack_pointer",
+        EntityType::Global(GlobalType { val_type: ValType::I32, mutable: true, shared: false }),
+    );
+
+    let mut functions = FunctionSection::new();
+    for accessor in &accessors {
+        functions.function(if accessor.is_setter { 1 } else { 0 });
+    }
+
+    let mut globals = GlobalSection::new();
+    globals.global(
+        GlobalType { val_type: ValType::I32, mutable: true, shared: false },
+        &ConstExpr::i32_const(0),
+    );
+
+    // Function bodies are written by hand so that every global index is a
+    // padded 5-byte LEB the linker can patch in place. `relocations` collects
+    // (offset within the code section payload, symbol index).
+    let mut code = CodeSection::new();
+    let mut relocations = Vec::new();
+    let mut payload_offset = 1; // the function count, a 1-byte LEB here
+    for accessor in &accessors {
+        let mut body = vec![0x00]; // no locals
+        if accessor.is_setter {
+            body.extend_from_slice(&[0x20, 0x00]); // local.get 0
+            body.push(0x24); // global.set
+        } else {
+            body.push(0x23); // global.get
+        }
+        let index_at = body.len();
+        body.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x00]); // placeholder index
+        body.push(0x0b); // end
+        assert!(body.len() < 128, "body size must fit a 1-byte LEB");
+        relocations.push((payload_offset + 1 + index_at, accessor.global_symbol));
+        payload_offset += 1 + body.len();
+        code.raw(&body);
+    }
+
+    // Symbols: the two globals first (indices used above), then the functions.
+    let mut symbols = SymbolTable::new();
+    symbols.global(SymbolTable::WASM_SYM_UNDEFINED, 0, None);
+    symbols.global(
+        SymbolTable::WASM_SYM_BINDING_LOCAL,
+        1,
+        Some("adapter_state"),
+    );
+    for (index, accessor) in accessors.iter().enumerate() {
+        symbols.function(SymbolTable::WASM_SYM_VISIBILITY_HIDDEN, index as u32, Some(accessor.name));
+    }
+    let mut linking = LinkingSection::new();
+    linking.symbol_table(&symbols);
+
+    // Sections are numbered in the order they appear: type 0, import 1,
+    // function 2, global 3, code 4.
+    const CODE_SECTION_INDEX: u32 = 4;
+    let mut reloc = Vec::new();
+    leb_u32(&mut reloc, CODE_SECTION_INDEX);
+    leb_u32(&mut reloc, relocations.len() as u32);
+    for (offset, symbol) in relocations {
+        reloc.push(R_WASM_GLOBAL_INDEX_LEB);
+        leb_u32(&mut reloc, offset as u32);
+        leb_u32(&mut reloc, symbol);
+    }
+
+    let mut module = Module::new();
+    module
+        .section(&types)
+        .section(&imports)
+        .section(&functions)
+        .section(&globals)
+        .section(&code)
+        .section(&linking)
+        .section(&CustomSection { name: "reloc.CODE".into(), data: reloc.into() });
+    module.finish()
+}
+
+fn leb_u32(out: &mut Vec<u8>, mut value: u32) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}

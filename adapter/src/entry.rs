@@ -1,0 +1,109 @@
+//! What every exported function does before its body: make sure the arena
+//! exists and is intact, and (for unsettled grown arenas) move it if a guest
+//! allocator took it over. See docs/memory.md and docs/reentrancy.md.
+//!
+//! `enter` is inlined into every export wrapper, and the wrappers call the
+//! real implementation through a non-inlined function, so no wrapper has a
+//! stack frame: the stack pointer may still be unset when `enter` runs.
+
+use crate::globals::{self, STATE_PLACING};
+use crate::placement::{self, Arena};
+use crate::state::State;
+
+#[inline(always)]
+pub fn enter() {
+    let state = globals::state_ptr() as usize;
+    if state <= STATE_PLACING {
+        bootstrap(state);
+        return;
+    }
+    // SAFETY: the global holds the address of an initialised state block;
+    // reading its fields is in bounds even if a guest overwrote it.
+    let state_ref = unsafe { &*(state as *const State) };
+    if !state_ref.canaries_intact() {
+        overwritten(state);
+    }
+    if state_ref.settled == 0 {
+        check_unsettled(state);
+    }
+}
+
+/// First call: place the arena, point the stack at it, initialise the state.
+#[cold]
+#[inline(never)]
+fn bootstrap(previous: usize) {
+    if previous == STATE_PLACING {
+        // Placement calls nothing that could re-enter; seeing this means the
+        // global was written by someone else.
+        crate::fatal!("adapter entered while its memory was being placed; the adapter global was overwritten");
+    }
+    globals::set_state_ptr(STATE_PLACING as *mut State);
+    let (kind, base, end) = placement::place();
+    if base == 0 {
+        crate::fatal!("cannot grow memory for the adapter's state");
+    }
+    // SAFETY: no adapter frame exists yet, so moving the stack is sound.
+    unsafe { globals::set_stack_pointer(placement::stack_top(kind, base)) };
+    init_state(kind, base, end);
+}
+
+#[inline(never)]
+fn init_state(kind: u32, base: usize, end: usize) {
+    let arena = Arena::layout(kind, base, end);
+    let state = arena.state as *mut State;
+    // SAFETY: the arena is memory the main module never uses (see
+    // `placement`), large enough for the state (checked by a const assert in
+    // lib.rs); zeroed first so every field starts from a known value.
+    unsafe {
+        crate::memory::fill(arena.state, 0, core::mem::size_of::<State>());
+        (*state).init(kind, &arena);
+    }
+    globals::set_state_ptr(state);
+}
+
+#[cold]
+#[inline(never)]
+fn overwritten(state: usize) -> ! {
+    crate::fatal!(
+        "adapter state overwritten at",
+        state,
+        "; the guest's heap overlaps adapter memory"
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn check_unsettled(state: usize) {
+    // SAFETY: canaries were checked by the caller.
+    let state_ref = unsafe { &*(state as *const State) };
+    if !placement::guest_took_memory(state_ref) {
+        return;
+    }
+    // Only move when no adapter frame is live (an outer call would return
+    // onto the old stack); a nested call leaves it to the outermost one.
+    if globals::stack_pointer() != state_ref.stack_top as usize {
+        return;
+    }
+    let new_state = placement::relocate(state);
+    if new_state == 0 {
+        crate::fatal!("cannot grow memory to move the adapter's state");
+    }
+    globals::set_state_ptr(new_state as *mut State);
+    // SAFETY: no adapter frame is live (checked above).
+    unsafe { globals::set_stack_pointer(new_state) };
+    settle(new_state);
+}
+
+#[inline(never)]
+fn settle(state: usize) {
+    let base = state - placement::stack_top(crate::state::placement_kind::GROWN_PAGES, 0);
+    let arena = Arena::layout(
+        crate::state::placement_kind::GROWN_PAGES,
+        base,
+        base + placement::GROWN_PAGES * crate::memory::PAGE_SIZE,
+    );
+    // SAFETY: `state` is the block `relocate` just copied.
+    let state = unsafe { &mut *(state as *mut State) };
+    state.set_arena(&arena);
+    state.settled = 1;
+}

@@ -1,0 +1,161 @@
+//! The exported surface: every `wasi_snapshot_preview1` function plus the
+//! adapter's own exports, each a thin wrapper that runs `entry::enter` and
+//! then calls the implementation.
+//!
+//! Implementations are called through `#[inline(never)]` shims so that the
+//! wrappers themselves never need a stack frame (see `entry`).
+
+use crate::p1;
+#[cfg(not(feature = "proxy"))]
+use crate::p1::{args_env, path};
+use crate::p1::{clocks, fd_io, fd_meta, poll, process, unsupported};
+
+macro_rules! p1_exports {
+    ($(fn $name:ident($($arg:ident: $ty:ty),*) => $body:expr;)*) => {$(
+        #[no_mangle]
+        pub unsafe extern "C" fn $name($($arg: $ty),*) -> u32 {
+            crate::entry::enter();
+            #[inline(never)]
+            fn body($($arg: $ty),*) -> u16 {
+                $(let _ = $arg;)*
+                $body
+            }
+            u32::from(body($($arg),*))
+        }
+    )*};
+}
+
+p1_exports! {
+    fn clock_res_get(id: u32, out: u32) => clocks::clock_res_get(id, out);
+    fn clock_time_get(id: u32, precision: u64, out: u32) => clocks::clock_time_get(id, precision, out);
+    fn random_get(buf: u32, len: u32) => process::random_get(buf, len);
+    fn proc_raise(signal: u32) => process::proc_raise(signal);
+    fn poll_oneoff(subs: u32, events: u32, count: u32, nevents: u32) => poll::poll_oneoff(subs, events, count, nevents);
+    fn fd_write(fd: u32, iovs: u32, len: u32, out: u32) => fd_io::fd_write(fd, iovs, len, out);
+    fn fd_read(fd: u32, iovs: u32, len: u32, out: u32) => fd_io::fd_read(fd, iovs, len, out);
+    fn fd_seek(fd: u32, offset: i64, whence: u32, out: u32) => fd_io::fd_seek(fd, offset, whence, out);
+    fn fd_tell(fd: u32, out: u32) => fd_io::fd_tell(fd, out);
+    fn fd_close(fd: u32) => fd_meta::fd_close(fd);
+    fn fd_fdstat_get(fd: u32, out: u32) => fd_meta::fd_fdstat_get(fd, out);
+    fn fd_fdstat_set_flags(fd: u32, flags: u32) => fd_meta::fd_fdstat_set_flags(fd, flags);
+    fn fd_prestat_get(fd: u32, out: u32) => fd_meta::fd_prestat_get(fd, out);
+    fn fd_prestat_dir_name(fd: u32, buf: u32, len: u32) => fd_meta::fd_prestat_dir_name(fd, buf, len);
+    fn fd_filestat_get(fd: u32, out: u32) => fd_meta::fd_filestat_get(fd, out);
+    fn fd_filestat_set_size(fd: u32, size: u64) => fd_meta::fd_filestat_set_size(fd, size);
+    fn fd_sync(fd: u32) => fd_meta::fd_sync(fd);
+    fn fd_datasync(fd: u32) => fd_meta::fd_datasync(fd);
+    fn adapter_open_badfd(out: u32) => fd_meta::open_badfd(out);
+    fn adapter_close_badfd(fd: u32) => fd_meta::close_badfd(fd);
+
+    // Not implemented yet; see the README.
+    fn fd_advise(fd: u32, offset: u64, len: u64, advice: u32) => unsupported::not_implemented();
+    fn fd_allocate(fd: u32, offset: u64, len: u64) => unsupported::not_implemented();
+    fn fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64) => unsupported::not_implemented();
+    fn fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, flags: u32) => unsupported::not_implemented();
+    fn fd_readdir(fd: u32, buf: u32, len: u32, cookie: u64, out: u32) => unsupported::not_implemented();
+    fn fd_renumber(from: u32, to: u32) => unsupported::not_implemented();
+    fn path_filestat_set_times(fd: u32, flags: u32, path: u32, len: u32, atim: u64, mtim: u64, fst: u32) => unsupported::not_implemented();
+    fn path_link(old_fd: u32, flags: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32) => unsupported::not_implemented();
+    fn path_readlink(fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32) => unsupported::not_implemented();
+    fn path_symlink(old_path: u32, old_len: u32, fd: u32, new_path: u32, new_len: u32) => unsupported::not_implemented();
+    fn sock_accept(fd: u32, flags: u32, out: u32) => unsupported::not_implemented();
+    fn sock_recv(fd: u32, iovs: u32, len: u32, flags: u32, out: u32, out_flags: u32) => unsupported::not_implemented();
+    fn sock_send(fd: u32, iovs: u32, len: u32, flags: u32, out: u32) => unsupported::not_implemented();
+    fn sock_shutdown(fd: u32, how: u32) => unsupported::not_implemented();
+}
+
+#[cfg(not(feature = "proxy"))]
+p1_exports! {
+    fn args_get(argv: u32, buf: u32) => args_env::args_get(argv, buf);
+    fn args_sizes_get(count: u32, size: u32) => args_env::args_sizes_get(count, size);
+    fn environ_get(environ: u32, buf: u32) => args_env::environ_get(environ, buf);
+    fn environ_sizes_get(count: u32, size: u32) => args_env::environ_sizes_get(count, size);
+    fn fd_pwrite(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::fd_pwrite(fd, iovs, len, offset, out);
+    fn fd_pread(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::fd_pread(fd, iovs, len, offset, out);
+    fn path_open(fd: u32, lookup: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, out: u32)
+        => path::path_open(fd, lookup, path, len, oflags, base, inheriting, fdflags, out);
+    fn path_filestat_get(fd: u32, lookup: u32, path: u32, len: u32, out: u32) => path::path_filestat_get(fd, lookup, path, len, out);
+    fn path_create_directory(fd: u32, path: u32, len: u32) => path::path_create_directory(fd, path, len);
+    fn path_remove_directory(fd: u32, path: u32, len: u32) => path::path_remove_directory(fd, path, len);
+    fn path_unlink_file(fd: u32, path: u32, len: u32) => path::path_unlink_file(fd, path, len);
+    fn path_rename(old_fd: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32)
+        => path::path_rename(old_fd, old_path, old_len, new_fd, new_path, new_len);
+}
+
+/// The proxy flavour has no arguments, environment or filesystem: the
+/// functions exist (drop-in surface) and answer like an empty host.
+#[cfg(feature = "proxy")]
+p1_exports! {
+    fn args_get(argv: u32, buf: u32) => crate::errno::SUCCESS;
+    fn fd_pwrite(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd);
+    fn fd_pread(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd);
+    fn environ_get(environ: u32, buf: u32) => crate::errno::SUCCESS;
+    fn args_sizes_get(count: u32, size: u32) => { p1::store_u32(count, 0); p1::store_u32(size, 0); crate::errno::SUCCESS };
+    fn environ_sizes_get(count: u32, size: u32) => { p1::store_u32(count, 0); p1::store_u32(size, 0); crate::errno::SUCCESS };
+    fn path_open(fd: u32, lookup: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, out: u32) => crate::errno::BADF;
+    fn path_filestat_get(fd: u32, lookup: u32, path: u32, len: u32, out: u32) => crate::errno::BADF;
+    fn path_create_directory(fd: u32, path: u32, len: u32) => crate::errno::BADF;
+    fn path_remove_directory(fd: u32, path: u32, len: u32) => crate::errno::BADF;
+    fn path_unlink_file(fd: u32, path: u32, len: u32) => crate::errno::BADF;
+    fn path_rename(old_fd: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32) => crate::errno::BADF;
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn sched_yield() -> u32 {
+    crate::entry::enter();
+    u32::from(process::sched_yield())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn proc_exit(code: u32) {
+    crate::entry::enter();
+    exit(code)
+}
+
+#[inline(never)]
+fn exit(code: u32) -> ! {
+    process::proc_exit(code)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn adapter_monotonic_clock_set_paused(paused: u32) {
+    crate::entry::enter();
+    set_paused(paused)
+}
+
+#[inline(never)]
+fn set_paused(paused: u32) {
+    clocks::set_paused(paused)
+}
+
+/// Forgets all adapter state, for snapshotting tools that capture memory
+/// after initialisation: the next call places a fresh arena.
+#[no_mangle]
+pub unsafe extern "C" fn reset_adapter_state() {
+    let state = crate::globals::state_ptr() as usize;
+    if state > crate::globals::STATE_PLACING {
+        let state_ref = &*(state as *const crate::state::State);
+        if state_ref.placement == crate::state::placement_kind::LOW_MEMORY {
+            // Go detection requires this region to be all zero again.
+            let end = state_ref.arena_end as usize;
+            crate::memory::fill(0, 0, end);
+        }
+    }
+    crate::globals::set_state_ptr(core::ptr::null_mut());
+}
+
+#[cfg(feature = "command")]
+#[link(wasm_import_module = "__main_module__")]
+extern "C" {
+    #[link_name = "_start"]
+    fn main_module_start();
+}
+
+/// `wasi:cli/run.run`: runs the main module's `_start`. A P1 program ends
+/// through `proc_exit` unless `_start` returns, which is success.
+#[cfg(feature = "command")]
+#[export_name = "wasi:cli/run@0.2.0#run"]
+pub unsafe extern "C" fn run() -> u32 {
+    main_module_start();
+    0
+}

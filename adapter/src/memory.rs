@@ -1,0 +1,68 @@
+//! Raw access to the shared linear memory.
+//!
+//! The adapter owns no memory of its own: everything it reads or writes is
+//! in the main module's memory, at addresses decided at run time. These
+//! helpers keep the unsafe pointer arithmetic in one place.
+
+use core::arch::wasm32;
+
+pub const PAGE_SIZE: usize = 65536;
+
+/// Current memory size in bytes.
+#[inline(always)]
+pub fn size_bytes() -> usize {
+    wasm32::memory_size(0) * PAGE_SIZE
+}
+
+#[inline(always)]
+pub fn size_pages() -> usize {
+    wasm32::memory_size(0)
+}
+
+/// Grows memory by `pages`; returns the byte address of the first new page.
+#[inline(always)]
+pub fn grow(pages: usize) -> Option<usize> {
+    let old = wasm32::memory_grow(0, pages);
+    if old == usize::MAX {
+        None
+    } else {
+        Some(old * PAGE_SIZE)
+    }
+}
+
+#[inline(always)]
+pub unsafe fn read_u64(addr: usize) -> u64 {
+    core::ptr::read(addr as *const u64)
+}
+
+#[inline(always)]
+pub unsafe fn write_u64(addr: usize, value: u64) {
+    core::ptr::write(addr as *mut u64, value)
+}
+
+#[inline(always)]
+pub unsafe fn write_u32(addr: usize, value: u32) {
+    core::ptr::write_unaligned(addr as *mut u32, value)
+}
+
+#[inline(always)]
+pub unsafe fn read_u32(addr: usize) -> u32 {
+    core::ptr::read_unaligned(addr as *const u32)
+}
+
+#[inline(always)]
+pub unsafe fn write_u64_unaligned(addr: usize, value: u64) {
+    core::ptr::write_unaligned(addr as *mut u64, value)
+}
+
+/// Copies with `memory.copy`; the ranges may overlap.
+#[inline(always)]
+pub unsafe fn copy(dst: usize, src: usize, len: usize) {
+    core::ptr::copy(src as *const u8, dst as *mut u8, len)
+}
+
+/// Fills with `memory.fill`.
+#[inline(always)]
+pub unsafe fn fill(dst: usize, byte: u8, len: usize) {
+    core::ptr::write_bytes(dst as *mut u8, byte, len)
+}

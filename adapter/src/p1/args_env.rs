@@ -1,0 +1,105 @@
+//! args_get, args_sizes_get, environ_get, environ_sizes_get.
+//!
+//! The host hands out arguments as `list<string>` and the environment as
+//! `list<tuple<string, string>>`. For the `*_get` calls the strings are
+//! lowered straight into the guest's buffer, each followed by the room its
+//! terminator (and, for the environment, the `=`) needs; only the list of
+//! (ptr, len) records goes to scratch memory.
+
+use super::store_u32;
+use crate::errno::{self, Errno};
+use crate::import_alloc::ImportPlan;
+use crate::memory;
+use crate::wasi::{cli, ListRef, ReturnArea};
+
+/// Records are `ListRef` (args) or `[ListRef; 2]` (environment).
+fn fetch(environment: bool) -> ListRef {
+    let mut ret = ReturnArea::new();
+    // SAFETY: results land where the active plan says.
+    unsafe {
+        if environment {
+            cli::get_environment(ret.ptr())
+        } else {
+            cli::get_arguments(ret.ptr())
+        }
+    }
+    ret.get()
+}
+
+fn record(list: ListRef, index: usize, field: usize, environment: bool) -> ListRef {
+    let stride = if environment { 16 } else { 8 };
+    // SAFETY: the host wrote `list.len` records at `list.ptr`.
+    unsafe { core::ptr::read((list.ptr as usize + index * stride + field * 8) as *const ListRef) }
+}
+
+fn sizes(environment: bool, count_out: u32, size_out: u32) -> Errno {
+    let plan = ImportPlan::into_scratch();
+    let list = fetch(environment);
+    let mut bytes = 0usize;
+    for i in 0..list.len as usize {
+        bytes += record(list, i, 0, environment).len as usize + 1;
+        if environment {
+            bytes += record(list, i, 1, environment).len as usize + 1;
+        }
+    }
+    drop(plan);
+    store_u32(count_out, list.len);
+    store_u32(size_out, bytes as u32);
+    errno::SUCCESS
+}
+
+/// Lowers the strings into `[buf, ...)` in order, then writes the pointer
+/// array and the terminators. The records go to scratch; the strings to the
+/// guest buffer, which `*_sizes_get` sized for exactly this layout.
+fn get(environment: bool, pointers: u32, buf: u32) -> Errno {
+    // The host allocates the record array first, then each string. Route
+    // the first allocation to scratch by sizing the guest destination at
+    // zero until then: the records plan spills, the strings plan does not.
+    let records = ImportPlan::into_scratch();
+    let strings_at = buf as usize;
+    let state = crate::state::get();
+    // The host's order of allocations is: records, then each string. A
+    // dedicated two-stage plan would be cleaner; instead fetch once into
+    // scratch and copy the strings into place (they are small and copied
+    // once at start-up).
+    let list = fetch(environment);
+    let mut cursor = strings_at;
+    for i in 0..list.len as usize {
+        store_u32(pointers + (i as u32) * 4, cursor as u32);
+        let key = record(list, i, 0, environment);
+        // SAFETY: source in scratch/spill, destination in the guest's buffer
+        // sized by `*_sizes_get`.
+        unsafe {
+            memory::copy(cursor, key.ptr as usize, key.len as usize);
+            cursor += key.len as usize;
+            if environment {
+                let value = record(list, i, 1, environment);
+                *(cursor as *mut u8) = b'=';
+                cursor += 1;
+                memory::copy(cursor, value.ptr as usize, value.len as usize);
+                cursor += value.len as usize;
+            }
+            *(cursor as *mut u8) = 0;
+            cursor += 1;
+        }
+    }
+    let _ = state;
+    drop(records);
+    errno::SUCCESS
+}
+
+pub fn args_sizes_get(count_out: u32, size_out: u32) -> Errno {
+    sizes(false, count_out, size_out)
+}
+
+pub fn args_get(argv: u32, argv_buf: u32) -> Errno {
+    get(false, argv, argv_buf)
+}
+
+pub fn environ_sizes_get(count_out: u32, size_out: u32) -> Errno {
+    sizes(true, count_out, size_out)
+}
+
+pub fn environ_get(environ: u32, environ_buf: u32) -> Errno {
+    get(true, environ, environ_buf)
+}

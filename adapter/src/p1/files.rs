@@ -1,0 +1,185 @@
+//! I/O and metadata of file and directory descriptors, through
+//! `wasi:filesystem`. The proxy flavour has no filesystem: this module is
+//! left out there, and so are the descriptor kinds that would reach it.
+
+use crate::descriptors::{flag, Descriptor};
+use crate::errno::{self, filetype, Errno};
+use crate::import_alloc::ImportPlan;
+use crate::wasi::{filesystem, HandleResult, ReturnArea, U64Result, UnitResult};
+
+pub fn stat(handle: u32) -> Result<filesystem::DescriptorStat, Errno> {
+    let mut ret = ReturnArea::new();
+    // SAFETY: plain import call on a live handle.
+    unsafe { filesystem::stat(handle, ret.ptr()) };
+    let result: filesystem::StatResult = ret.get();
+    if result.is_err != 0 {
+        return Err(errno::from_error_code(result.stat.kind));
+    }
+    Ok(result.stat)
+}
+
+pub fn unit_result(ret: &ReturnArea) -> Result<(), Errno> {
+    let result: UnitResult = ret.get();
+    if result.is_err != 0 {
+        Err(errno::from_error_code(result.error))
+    } else {
+        Ok(())
+    }
+}
+
+/// The P1 filetype of a file or directory descriptor, cached.
+pub fn descriptor_filetype(d: &mut Descriptor) -> Result<u8, Errno> {
+    if d.flags & flag::FILETYPE_KNOWN == 0 {
+        let mut ret = ReturnArea::new();
+        // SAFETY: plain import call on a live handle.
+        unsafe { filesystem::get_type(d.handle, ret.ptr()) };
+        let result: filesystem::ByteResult = ret.get();
+        if result.is_err != 0 {
+            return Err(errno::from_error_code(result.value));
+        }
+        d.filetype = filetype::from_descriptor_type(result.value);
+        d.flags |= flag::FILETYPE_KNOWN;
+    }
+    Ok(d.filetype)
+}
+
+pub fn metadata_hash_lower(ret: &ReturnArea) -> Result<u64, Errno> {
+    let result: filesystem::MetadataHashResult = ret.get();
+    if result.is_err != 0 {
+        return Err(errno::from_error_code(result.lower as u8));
+    }
+    Ok(result.lower)
+}
+
+/// Writes to a file at `offset`, or at its position (advancing it), or at
+/// its end for O_APPEND descriptors.
+pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
+    if offset.is_none() && d.flags & flag::APPEND != 0 {
+        if d.stream == 0 {
+            let mut ret = ReturnArea::new();
+            // SAFETY: plain import call on a handle the descriptor owns.
+            unsafe { filesystem::append_via_stream(d.handle, ret.ptr()) };
+            let result: HandleResult = ret.get();
+            if result.is_err != 0 {
+                return Err(errno::from_error_code(result.payload as u8));
+            }
+            d.stream = result.payload;
+        }
+        return super::fd_io::write_stream(d.stream, buf, len);
+    }
+    let at = offset.unwrap_or(d.position);
+    let mut ret = ReturnArea::new();
+    // SAFETY: the guest's buffer, passed to the host as a list.
+    unsafe { filesystem::write(d.handle, buf as *const u8, len, at, ret.ptr()) };
+    let result: U64Result = ret.get();
+    if result.is_err != 0 {
+        return Err(errno::from_error_code(result.payload as u8));
+    }
+    if offset.is_none() {
+        d.position += result.payload;
+    }
+    Ok(result.payload as usize)
+}
+
+pub fn read_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
+    let at = offset.unwrap_or(d.position);
+    let plan = ImportPlan::into_buffer(buf, len);
+    let mut ret = ReturnArea::new();
+    // SAFETY: results land in the guest's buffer per the plan.
+    unsafe { filesystem::read(d.handle, len as u64, at, ret.ptr()) };
+    drop(plan);
+    let result: filesystem::FileReadResult = ret.get();
+    if result.is_err != 0 {
+        return Err(errno::from_error_code(result.ptr as u8));
+    }
+    if offset.is_none() {
+        d.position += u64::from(result.len);
+    }
+    Ok(result.len as usize)
+}
+
+
+/// `fd_fdstat_get` of a file or non-preopened directory, as the native host
+/// computes it: rights from the host's descriptor flags and type, flags from
+/// the host's sync flags and the guest's APPEND/NONBLOCK.
+pub fn fdstat(d: &mut Descriptor) -> Result<super::fd_meta::Fdstat, Errno> {
+    use super::fd_meta::{fdflags, rights, Fdstat};
+    let mut ret = ReturnArea::new();
+    // SAFETY: plain import call on a live handle.
+    unsafe { filesystem::get_flags(d.handle, ret.ptr()) };
+    let host_flags: filesystem::ByteResult = ret.get();
+    if host_flags.is_err != 0 {
+        return Err(errno::from_error_code(host_flags.value));
+    }
+    let kind = descriptor_filetype(d)?;
+    let host = u32::from(host_flags.value);
+    let mut base = rights::ALL;
+    if kind == filetype::DIRECTORY {
+        base &= !(rights::FD_SEEK | rights::FD_FILESTAT_SET_SIZE | rights::PATH_FILESTAT_SET_SIZE);
+    }
+    if host & filesystem::descriptor_flags::READ == 0 {
+        base &= !(rights::FD_READ | rights::FD_READDIR);
+    }
+    if host & filesystem::descriptor_flags::WRITE == 0 {
+        base &= !rights::FD_WRITE;
+    }
+    let mut flags = 0u16;
+    if host & filesystem::descriptor_flags::DATA_INTEGRITY_SYNC != 0 {
+        flags |= fdflags::DSYNC;
+    }
+    if host & filesystem::descriptor_flags::REQUESTED_WRITE_SYNC != 0 {
+        flags |= fdflags::RSYNC;
+    }
+    if host & filesystem::descriptor_flags::FILE_INTEGRITY_SYNC != 0 {
+        flags |= fdflags::SYNC;
+    }
+    if d.flags & flag::APPEND != 0 {
+        flags |= fdflags::APPEND;
+    }
+    if d.flags & flag::NONBLOCK != 0 {
+        flags |= fdflags::NONBLOCK;
+    }
+    Ok(Fdstat { filetype: kind, flags, rights_base: base, rights_inheriting: base })
+}
+
+/// `fd_filestat_get` of a file or directory: the host's stat, with the
+/// metadata hash as inode number and device 1, like the native host.
+pub fn filestat(handle: u32) -> Result<super::fd_meta::Filestat, Errno> {
+    let s = stat(handle)?;
+    let mut ret = ReturnArea::new();
+    // SAFETY: plain import call on a live handle.
+    unsafe { filesystem::metadata_hash(handle, ret.ptr()) };
+    let ino = metadata_hash_lower(&ret)?;
+    Ok(super::fd_meta::Filestat::from_stat(1, ino, &s))
+}
+
+pub fn set_size(handle: u32, size: u64) -> Result<(), Errno> {
+    let mut ret = ReturnArea::new();
+    // SAFETY: plain import call on a live handle.
+    unsafe { filesystem::set_size(handle, size, ret.ptr()) };
+    unit_result(&ret)
+}
+
+pub fn sync(handle: u32, data_only: bool) -> Result<(), Errno> {
+    let mut ret = ReturnArea::new();
+    // SAFETY: plain import calls on a live handle.
+    unsafe {
+        if data_only {
+            filesystem::sync_data(handle, ret.ptr())
+        } else {
+            filesystem::sync(handle, ret.ptr())
+        }
+    }
+    unit_result(&ret)
+}
+
+/// Drops the resources of a closed file or directory descriptor.
+pub fn release(d: &Descriptor) {
+    // SAFETY: handles owned by the removed descriptor, dropped once.
+    unsafe {
+        if d.stream != 0 {
+            crate::wasi::io::drop_output_stream(d.stream);
+        }
+        filesystem::drop_descriptor(d.handle);
+    }
+}

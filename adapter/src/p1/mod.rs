@@ -1,0 +1,48 @@
+//! The `wasi_snapshot_preview1` functions, grouped by concern. Each function
+//! here is the body of an export declared in `exports.rs`.
+
+#[cfg(not(feature = "proxy"))]
+pub mod args_env;
+pub mod clocks;
+pub mod fd_io;
+pub mod fd_meta;
+#[cfg(not(feature = "proxy"))]
+pub mod files;
+#[cfg(not(feature = "proxy"))]
+pub mod path;
+pub mod poll;
+pub mod process;
+pub mod unsupported;
+
+use crate::errno::Errno;
+
+/// Writes a P1 result through a guest pointer.
+#[inline(always)]
+pub fn store_u32(ptr: u32, value: u32) {
+    // SAFETY: P1 hands the adapter guest pointers into the shared memory;
+    // out-of-bounds pointers trap in wasm exactly as they would natively.
+    unsafe { crate::memory::write_u32(ptr as usize, value) }
+}
+
+#[inline(always)]
+pub fn store_u64(ptr: u32, value: u64) {
+    // SAFETY: as in `store_u32`.
+    unsafe { crate::memory::write_u64_unaligned(ptr as usize, value) }
+}
+
+/// An iovec / ciovec as P1 lays it out: `{ buf: u32, buf_len: u32 }`.
+#[inline(always)]
+pub fn iovec(list: u32, index: u32) -> (usize, usize) {
+    let at = list as usize + index as usize * 8;
+    // SAFETY: as in `store_u32`.
+    unsafe { (crate::memory::read_u32(at) as usize, crate::memory::read_u32(at + 4) as usize) }
+}
+
+/// Converts `Result<(), Errno>` to the errno P1 returns.
+#[inline(always)]
+pub fn errno_of(result: Result<(), Errno>) -> Errno {
+    match result {
+        Ok(()) => crate::errno::SUCCESS,
+        Err(e) => e,
+    }
+}

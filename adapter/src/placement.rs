@@ -1,0 +1,181 @@
+//! Where the adapter's stack and state live. docs/memory.md explains the
+//! reasoning; in short:
+//!
+//! * Go modules (recognised by the header of their pclntab) never touch
+//!   `[0, 12288)`, the addresses below the Go linker's first data address.
+//!   Go >= 1.24 treats every page anybody grows as its own heap, so this low
+//!   region is the only memory that is safe for Go; the arena lives there.
+//! * Every other module gets an arena in pages the adapter grows itself. Some
+//!   allocators (Debian's 2022 wasi-libc, AssemblyScript's TLSF) claim all of
+//!   `[__heap_base, memory.size)` at their first allocation, which may come
+//!   after the adapter's first call. Those allocators write their bookkeeping
+//!   at the very end of memory when they do, so the last bytes of the arena
+//!   are a tripwire: once it is disturbed, or once someone else grows memory,
+//!   the adapter moves its state to freshly grown pages, which such an
+//!   allocator never claims, and stops checking ("settled").
+//!
+//! Everything here that runs before the stack pointer is set must not need
+//! a stack frame: only scalar locals and raw memory accesses.
+
+use crate::memory::{self, PAGE_SIZE};
+use crate::state::{placement_kind, State};
+
+/// The Go linker's lowest data address (`wasmMinDataAddr` in
+/// cmd/link/internal/ld/data.go, unchanged since Go 1.11).
+pub const GO_FIRST_DATA_ADDRESS: usize = 4096 + 8192;
+/// Leave the first bytes alone so that no adapter pointer is ever null.
+const LOW_ARENA_BASE: usize = 16;
+const LOW_STACK_SIZE: usize = 4096;
+
+pub const GROWN_PAGES: usize = 2;
+const GROWN_STACK_SIZE: usize = 32 * 1024;
+/// Bytes at the end of a grown arena that the adapter never uses itself.
+pub const TRIPWIRE_BYTES: usize = 64;
+/// "TRIPWIRE", little-endian.
+const TRIPWIRE_WORD: u64 = 0x4552_4957_5049_5254;
+
+/// The pclntab header of Go 1.20 and later on wasm: magic 0xfffffff1, two
+/// zero bytes, minimum instruction size 1, pointer size 8.
+const GO_PCLNTAB_HEADER: u64 = 0x0801_0000_ffff_fff1;
+/// How far into memory to look for it (Go's pclntab sits in its read-only
+/// data, a few hundred KiB to a few MiB in).
+const GO_SCAN_LIMIT: usize = 64 << 20;
+
+/// A placed arena: `[base, end)` holds the stack, then the state, then
+/// scratch memory (and, for grown arenas, the tripwire).
+pub struct Arena {
+    pub base: usize,
+    pub end: usize,
+    pub stack_top: usize,
+    pub state: usize,
+    pub scratch: usize,
+    pub scratch_end: usize,
+}
+
+impl Arena {
+    #[inline(always)]
+    pub fn layout(kind: u32, base: usize, end: usize) -> Arena {
+        let stack_top = stack_top(kind, base);
+        let state = stack_top;
+        let scratch = align16(state + core::mem::size_of::<State>());
+        let scratch_end = if kind == placement_kind::GROWN_PAGES { end - TRIPWIRE_BYTES } else { end };
+        Arena { base, end, stack_top, state, scratch, scratch_end }
+    }
+}
+
+#[inline(always)]
+pub fn stack_top(kind: u32, base: usize) -> usize {
+    if kind == placement_kind::LOW_MEMORY {
+        base + LOW_STACK_SIZE
+    } else {
+        base + GROWN_STACK_SIZE
+    }
+}
+
+#[inline(always)]
+fn align16(n: usize) -> usize {
+    (n + 15) & !15
+}
+
+/// Decides where the arena goes; returns `(kind, base, end)`. Needs no stack.
+#[inline(always)]
+pub fn place() -> (u32, usize, usize) {
+    if is_go_module() {
+        return (placement_kind::LOW_MEMORY, LOW_ARENA_BASE, GO_FIRST_DATA_ADDRESS);
+    }
+    match grow_arena() {
+        Some(base) => (placement_kind::GROWN_PAGES, base, base + GROWN_PAGES * PAGE_SIZE),
+        None => (0, 0, 0),
+    }
+}
+
+#[inline(always)]
+fn grow_arena() -> Option<usize> {
+    let base = memory::grow(GROWN_PAGES)?;
+    arm_tripwire(base + GROWN_PAGES * PAGE_SIZE);
+    Some(base)
+}
+
+/// Recognises a module built by the Go toolchain: nothing below Go's first
+/// data address (a wasm-ld module has data or stack there, AssemblyScript has
+/// data from 16 on), and a Go pclntab header above it.
+#[inline(always)]
+fn is_go_module() -> bool {
+    let size = memory::size_bytes();
+    if size < GO_FIRST_DATA_ADDRESS + 64 {
+        return false;
+    }
+    let mut addr = 0;
+    while addr < GO_FIRST_DATA_ADDRESS {
+        // SAFETY: in bounds (checked against the memory size above), aligned.
+        if unsafe { memory::read_u64(addr) } != 0 {
+            return false;
+        }
+        addr += 8;
+    }
+    let limit = if size < GO_SCAN_LIMIT { size } else { GO_SCAN_LIMIT } - 64;
+    let mut addr = GO_FIRST_DATA_ADDRESS;
+    while addr < limit {
+        // SAFETY: `addr + 64 <= size`, aligned.
+        unsafe {
+            if memory::read_u64(addr) == GO_PCLNTAB_HEADER && plausible_pclntab(addr) {
+                return true;
+            }
+        }
+        addr += 8;
+    }
+    false
+}
+
+/// The header continues with the function count, the file count and offsets
+/// into the table; real ones are small and non-zero.
+#[inline(always)]
+unsafe fn plausible_pclntab(addr: usize) -> bool {
+    let nfunc = memory::read_u64(addr + 8);
+    let nfiles = memory::read_u64(addr + 16);
+    let funcname_offset = memory::read_u64(addr + 32);
+    nfunc > 0 && nfunc < 1 << 24 && nfiles > 0 && nfiles < 1 << 24 && funcname_offset > 0 && funcname_offset < 1 << 31
+}
+
+#[inline(always)]
+fn arm_tripwire(end: usize) {
+    let mut addr = end - TRIPWIRE_BYTES;
+    while addr < end {
+        // SAFETY: inside the pages just grown, aligned.
+        unsafe { memory::write_u64(addr, TRIPWIRE_WORD) };
+        addr += 8;
+    }
+}
+
+#[inline(always)]
+pub fn tripwire_intact(end: usize) -> bool {
+    let mut addr = end - TRIPWIRE_BYTES;
+    while addr < end {
+        // SAFETY: inside the arena, aligned.
+        if unsafe { memory::read_u64(addr) } != TRIPWIRE_WORD {
+            return false;
+        }
+        addr += 8;
+    }
+    true
+}
+
+/// For an unsettled grown arena: has a guest allocator taken over memory
+/// that includes the arena? Needs no stack.
+#[inline(always)]
+pub fn guest_took_memory(state: &State) -> bool {
+    memory::size_pages() != state.pages_seen as usize || !tripwire_intact(state.arena_end as usize)
+}
+
+/// Moves the state to freshly grown pages. Returns the new state address,
+/// or 0 if memory cannot grow. Needs no stack; the caller switches the stack
+/// pointer (only legal when no adapter frame is live).
+#[inline(always)]
+pub fn relocate(state: usize) -> usize {
+    let Some(base) = memory::grow(GROWN_PAGES) else { return 0 };
+    let new_state = stack_top(placement_kind::GROWN_PAGES, base);
+    // SAFETY: both blocks are `size_of::<State>()` bytes inside memory; the
+    // new one is in pages nobody else has seen yet.
+    unsafe { memory::copy(new_state, state, core::mem::size_of::<State>()) };
+    new_state
+}

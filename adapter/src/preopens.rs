@@ -1,0 +1,59 @@
+//! Preopened directories: installed as descriptors 3, 4, ... in the order
+//! `wasi:filesystem/preopens.get-directories` lists them.
+
+use crate::descriptors::{flag, kind, Descriptor, Descriptors};
+use crate::import_alloc::ImportPlan;
+use crate::wasi::{filesystem, ListRef, ReturnArea};
+
+pub fn install(table: &mut Descriptors) {
+    let plan = ImportPlan::into_scratch();
+    let mut ret = ReturnArea::new();
+    // SAFETY: results land in scratch memory per the plan.
+    unsafe { filesystem::get_directories(ret.ptr()) };
+    let list: ListRef = ret.get();
+    for index in 0..list.len as usize {
+        // SAFETY: the host wrote `len` elements at `ptr`.
+        let preopen: filesystem::Preopen =
+            unsafe { core::ptr::read((list.ptr as usize + index * 12) as *const filesystem::Preopen) };
+        let fd = 3 + index;
+        match table.entries.get_mut(fd) {
+            Some(slot) => {
+                *slot = Descriptor {
+                    flags: flag::PREOPEN | flag::FILETYPE_KNOWN,
+                    filetype: crate::errno::filetype::DIRECTORY,
+                    preopen_name_len: preopen.name_len,
+                    ..Descriptor::new(kind::DIRECTORY, preopen.handle)
+                };
+            }
+            // More preopens than descriptors: release the rest.
+            // SAFETY: an own handle the host just gave us.
+            None => unsafe { filesystem::drop_descriptor(preopen.handle) },
+        }
+    }
+    drop(plan);
+}
+
+/// Copies the name of the preopen at `index` into `[buf, buf + len)`.
+/// Names are not kept in the state (the Go arena is small); this asks the
+/// host for the list again and drops the duplicate handles.
+pub fn copy_name(index: usize, buf: usize, len: usize) {
+    let plan = ImportPlan::into_scratch();
+    let mut ret = ReturnArea::new();
+    // SAFETY: results land in scratch memory per the plan.
+    unsafe { filesystem::get_directories(ret.ptr()) };
+    let list: ListRef = ret.get();
+    for i in 0..list.len as usize {
+        // SAFETY: the host wrote `len` elements at `ptr`.
+        let preopen: filesystem::Preopen =
+            unsafe { core::ptr::read((list.ptr as usize + i * 12) as *const filesystem::Preopen) };
+        if i == index {
+            let n = (preopen.name_len as usize).min(len);
+            // SAFETY: the name is in scratch, `buf` is the guest's buffer of
+            // `len` bytes.
+            unsafe { crate::memory::copy(buf, preopen.name_ptr as usize, n) };
+        }
+        // SAFETY: a duplicate own handle.
+        unsafe { filesystem::drop_descriptor(preopen.handle) };
+    }
+    drop(plan);
+}

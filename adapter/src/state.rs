@@ -1,0 +1,89 @@
+//! The adapter's persistent state: one `#[repr(C)]` block inside the arena
+//! (see `placement`), reached through the `adapter_state` global.
+//!
+//! Canaries at both ends let every call detect that someone else wrote over
+//! the block; see `entry::check`.
+
+use crate::descriptors::Descriptors;
+use crate::import_alloc::{ImportAlloc, Spill};
+
+
+/// "P1ADAPTR" and "STATE-OK", little-endian.
+pub const HEAD_CANARY: u64 = 0x5254_5041_4441_3150;
+pub const TAIL_CANARY: u64 = 0x4b4f_2d45_5441_5453;
+
+/// How the arena was placed; decides which checks each call makes.
+pub mod placement_kind {
+    /// Below the first data address of a Go module (`[0, 12288)`), which Go
+    /// never touches.
+    pub const LOW_MEMORY: u32 = 1;
+    /// In pages the adapter grew itself.
+    pub const GROWN_PAGES: u32 = 2;
+}
+
+#[repr(C)]
+pub struct State {
+    pub head_canary: u64,
+    pub placement: u32,
+    /// For `GROWN_PAGES`: 0 while a guest allocator could still claim the
+    /// arena (see docs/memory.md), 1 once the arena has been moved to pages
+    /// grown after the guest's allocator took ownership of its memory.
+    pub settled: u32,
+    pub arena_base: u32,
+    pub arena_end: u32,
+    /// Stack pointer value when no adapter frame is live.
+    pub stack_top: u32,
+    /// Memory size in pages when the arena was placed, to notice growth by
+    /// someone else (only meaningful while not settled).
+    pub pages_seen: u32,
+    /// Transient scratch memory, valid only within one call.
+    pub scratch_base: u32,
+    pub scratch_end: u32,
+    pub import_alloc: ImportAlloc,
+    pub spill: Spill,
+    /// `adapter_monotonic_clock_set_paused`: when set, the monotonic clock
+    /// returns `paused_at` without calling the host.
+    pub clock_paused: u32,
+    pub paused_at: u64,
+
+    pub descriptors: Descriptors,
+    pub tail_canary: u64,
+}
+
+impl State {
+    /// Initialises a zeroed block in place.
+    pub fn init(&mut self, placement: u32, arena: &crate::placement::Arena) {
+        self.head_canary = HEAD_CANARY;
+        self.tail_canary = TAIL_CANARY;
+        self.placement = placement;
+        self.settled = (placement == placement_kind::LOW_MEMORY) as u32;
+        self.set_arena(arena);
+        self.descriptors.init();
+    }
+
+    pub fn set_arena(&mut self, arena: &crate::placement::Arena) {
+        self.arena_base = arena.base as u32;
+        self.arena_end = arena.end as u32;
+        self.stack_top = arena.stack_top as u32;
+        self.scratch_base = arena.scratch as u32;
+        self.scratch_end = arena.scratch_end as u32;
+        self.pages_seen = crate::memory::size_pages() as u32;
+    }
+
+    #[inline(always)]
+    pub fn canaries_intact(&self) -> bool {
+        self.head_canary == HEAD_CANARY && self.tail_canary == TAIL_CANARY
+    }
+}
+
+/// Returns the state of the current call. Only valid between `entry::enter`
+/// and the end of the call.
+#[inline(always)]
+pub fn get() -> &'static mut State {
+    // SAFETY: `entry::enter` ran first in every export and left a pointer to
+    // an initialised, canary-checked `State` in the global. The adapter is
+    // single-threaded; re-entrant calls only happen while an outer call is
+    // suspended inside an import, and no `&mut State` is held across an
+    // import call that can re-enter (see docs/reentrancy.md).
+    unsafe { &mut *crate::globals::state_ptr() }
+}
