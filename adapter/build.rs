@@ -75,7 +75,6 @@ fn write_component_type(out_dir: &Path, world: &str) -> anyhow::Result<()> {
     let literal: String = bytes.iter().map(|b| format!("\\x{b:02x}")).collect();
     let rust = format!(
         "/// The `{world}` world, encoded for wit-component.\n\
-
          #[link_section = \"component-type:wasi-preview1-adapter\"]\n\
          static COMPONENT_TYPE: [u8; {len}] = *b\"{literal}\";\n",
         len = bytes.len()

@@ -29,22 +29,32 @@ pub fn enter() {
 }
 
 /// First call: place the arena, point the stack at it, initialise the state.
+/// Must not have a stack frame: the stack pointer is not set yet.
 #[cold]
 #[inline(never)]
 fn bootstrap(previous: usize) {
     if previous == STATE_PLACING {
-        // Placement calls nothing that could re-enter; seeing this means the
-        // global was written by someone else.
-        crate::fatal!("adapter entered while its memory was being placed; the adapter global was overwritten");
+        placement_reentered();
     }
     globals::set_state_ptr(STATE_PLACING as *mut State);
     let (kind, base, end) = placement::place();
     if base == 0 {
-        crate::fatal!("cannot grow memory for the adapter's state");
+        // No stack exists yet to build a message on.
+        core::arch::wasm32::unreachable();
     }
     // SAFETY: no adapter frame exists yet, so moving the stack is sound.
     unsafe { globals::set_stack_pointer(placement::stack_top(kind, base)) };
     init_state(kind, base, end);
+}
+
+/// Placement calls nothing that could re-enter, so a second entry during
+/// placement means the adapter's global was written by someone else. (The
+/// stack is not set up here, so this traps without a message if the
+/// overwritten global left it unusable.)
+#[cold]
+#[inline(never)]
+fn placement_reentered() -> ! {
+    crate::fatal!("adapter entered while its memory was being placed; the adapter global was overwritten")
 }
 
 #[inline(never)]
@@ -71,6 +81,8 @@ fn overwritten(state: usize) -> ! {
     )
 }
 
+/// Must not have a stack frame: it may switch the stack pointer, which an
+/// epilogue would undo.
 #[cold]
 #[inline(never)]
 fn check_unsettled(state: usize) {
@@ -86,12 +98,18 @@ fn check_unsettled(state: usize) {
     }
     let new_state = placement::relocate(state);
     if new_state == 0 {
-        crate::fatal!("cannot grow memory to move the adapter's state");
+        relocation_failed();
     }
     globals::set_state_ptr(new_state as *mut State);
     // SAFETY: no adapter frame is live (checked above).
     unsafe { globals::set_stack_pointer(new_state) };
     settle(new_state);
+}
+
+#[cold]
+#[inline(never)]
+fn relocation_failed() -> ! {
+    crate::fatal!("cannot grow memory to move the adapter's state away from the guest's heap")
 }
 
 #[inline(never)]

@@ -52,7 +52,6 @@ p1_exports! {
     fn fd_allocate(fd: u32, offset: u64, len: u64) => unsupported::not_implemented();
     fn fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64) => unsupported::not_implemented();
     fn fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, flags: u32) => unsupported::not_implemented();
-    fn fd_readdir(fd: u32, buf: u32, len: u32, cookie: u64, out: u32) => unsupported::not_implemented();
     fn fd_renumber(from: u32, to: u32) => unsupported::not_implemented();
     fn path_filestat_set_times(fd: u32, flags: u32, path: u32, len: u32, atim: u64, mtim: u64, fst: u32) => unsupported::not_implemented();
     fn path_link(old_fd: u32, flags: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32) => unsupported::not_implemented();
@@ -75,6 +74,7 @@ p1_exports! {
     fn path_open(fd: u32, lookup: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, out: u32)
         => path::path_open(fd, lookup, path, len, oflags, base, inheriting, fdflags, out);
     fn path_filestat_get(fd: u32, lookup: u32, path: u32, len: u32, out: u32) => path::path_filestat_get(fd, lookup, path, len, out);
+    fn fd_readdir(fd: u32, buf: u32, len: u32, cookie: u64, out: u32) => p1::readdir::fd_readdir(fd, buf, len, cookie, out);
     fn path_create_directory(fd: u32, path: u32, len: u32) => path::path_create_directory(fd, path, len);
     fn path_remove_directory(fd: u32, path: u32, len: u32) => path::path_remove_directory(fd, path, len);
     fn path_unlink_file(fd: u32, path: u32, len: u32) => path::path_unlink_file(fd, path, len);
@@ -94,6 +94,7 @@ p1_exports! {
     fn environ_sizes_get(count: u32, size: u32) => { p1::store_u32(count, 0); p1::store_u32(size, 0); crate::errno::SUCCESS };
     fn path_open(fd: u32, lookup: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, out: u32) => crate::errno::BADF;
     fn path_filestat_get(fd: u32, lookup: u32, path: u32, len: u32, out: u32) => crate::errno::BADF;
+    fn fd_readdir(fd: u32, buf: u32, len: u32, cookie: u64, out: u32) => crate::errno::BADF;
     fn path_create_directory(fd: u32, path: u32, len: u32) => crate::errno::BADF;
     fn path_remove_directory(fd: u32, path: u32, len: u32) => crate::errno::BADF;
     fn path_unlink_file(fd: u32, path: u32, len: u32) => crate::errno::BADF;

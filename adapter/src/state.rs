@@ -6,6 +6,8 @@
 
 use crate::descriptors::Descriptors;
 use crate::import_alloc::{ImportAlloc, Spill};
+#[cfg(not(feature = "proxy"))]
+use crate::p1::readdir::ReaddirCache;
 
 
 /// "P1ADAPTR" and "STATE-OK", little-endian.
@@ -45,6 +47,8 @@ pub struct State {
     /// returns `paused_at` without calling the host.
     pub clock_paused: u32,
     pub paused_at: u64,
+    #[cfg(not(feature = "proxy"))]
+    pub readdir: ReaddirCache,
 
     pub descriptors: Descriptors,
     pub tail_canary: u64,

@@ -2,7 +2,7 @@
 
 use wasmparser::types::Types;
 use wasmparser::{
-    BinaryReaderError, ExternalKind, GlobalType, KnownCustom, Name, Parser, Payload, TypeRef,
+    BinaryReaderError, ExternalKind, GlobalType, KnownCustom, Name, Operator, Parser, Payload, TypeRef,
     Validator,
 };
 
@@ -17,6 +17,7 @@ pub(crate) struct Import<'a> {
 pub(crate) struct Export<'a> {
     pub name: &'a str,
     pub kind: ExternalKind,
+    pub index: u32,
     /// Present for function exports only.
     pub signature: Option<Signature>,
 }
@@ -43,6 +44,9 @@ pub(crate) struct ModuleFacts<'a> {
     pub has_start: bool,
     pub custom_sections: Vec<&'a str>,
     pub global_names: Vec<GlobalName<'a>>,
+    /// For each defined function, in order: does its body read or write a
+    /// global before its first call?
+    pub touches_global_before_call: Vec<bool>,
 }
 
 impl<'a> ModuleFacts<'a> {
@@ -77,12 +81,16 @@ impl<'a> ModuleFacts<'a> {
                         facts.exports.push(Export {
                             name: export.name,
                             kind: export.kind,
+                            index: export.index,
                             signature: is_function(export.kind)
                                 .then(|| function_signature(&types, export.index)),
                         });
                     }
                 }
                 Payload::StartSection { .. } => facts.has_start = true,
+                Payload::CodeSectionEntry(body) => {
+                    facts.touches_global_before_call.push(touches_global_before_call(&body)?)
+                }
                 Payload::ElementSection(reader) => facts.element_segments = Some(reader.count()),
                 Payload::DataCountSection { .. } => facts.has_data_count = true,
                 Payload::DataSection(reader) => facts.data_segments = Some(reader.count()),
@@ -108,6 +116,15 @@ impl<'a> ModuleFacts<'a> {
         Ok(facts)
     }
 
+    pub fn imported_function_count(&self) -> u32 {
+        let count = self
+            .imports
+            .iter()
+            .filter(|import| matches!(import.ty, TypeRef::Func(_) | TypeRef::FuncExact(_)))
+            .count();
+        count as u32
+    }
+
     pub fn imported_global_count(&self) -> u32 {
         let count = self
             .imports
@@ -116,6 +133,17 @@ impl<'a> ModuleFacts<'a> {
             .count();
         count as u32
     }
+}
+
+fn touches_global_before_call(body: &wasmparser::FunctionBody<'_>) -> Result<bool, BinaryReaderError> {
+    for op in body.get_operators_reader()? {
+        match op? {
+            Operator::Call { .. } | Operator::ReturnCall { .. } => return Ok(false),
+            Operator::GlobalGet { .. } | Operator::GlobalSet { .. } => return Ok(true),
+            _ => {}
+        }
+    }
+    Ok(false)
 }
 
 pub(crate) fn is_function(kind: ExternalKind) -> bool {

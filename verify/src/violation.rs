@@ -93,6 +93,12 @@ pub enum Violation {
     },
 
     MissingComponentType,
+
+    /// An export reads or writes a global before its first call, i.e. before
+    /// the adapter's entry code has placed the stack.
+    GlobalBeforeEntry {
+        name: String,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -164,6 +170,10 @@ impl fmt::Display for Violation {
             MissingComponentType => {
                 f.write_str("no `component-type*` custom section (wit-component needs the adapter's world)")
             }
+            GlobalBeforeEntry { name } => write!(
+                f,
+                "export `{name}` touches a global before calling the adapter's entry code (a stack frame before the stack exists)"
+            ),
         }
     }
 }

@@ -418,3 +418,36 @@ fn every_violation_is_collected() {
         ]
     );
 }
+
+#[test]
+fn export_that_sets_up_a_frame_before_entering() {
+    // What a compiler-generated prologue looks like: the stack pointer is
+    // read and lowered before anything else runs.
+    let prologue = command().without_export("fd_close").field(
+        r#"(func (export "fd_close") (param i32) (result i32)
+            global.get 0 i32.const 16 i32.sub global.set 0
+            i32.const 0)"#,
+    );
+    assert_eq!(
+        prologue.violations(),
+        [Violation::GlobalBeforeEntry { name: owned("fd_close") }]
+    );
+    assert!(prologue.violations()[0].to_string().contains("before the stack exists"));
+
+    // The adapter's shape: call the entry code first, then anything goes.
+    let entered = command().without_export("fd_close").field(
+        r#"(func $enter)
+           (func (export "fd_close") (param i32) (result i32)
+            call $enter
+            global.get 0 i32.const 16 i32.sub global.set 0
+            i32.const 0)"#,
+    );
+    assert_eq!(entered.violations(), []);
+
+    // `cabi_import_realloc` only runs inside an adapter call.
+    let realloc = command().without_export("cabi_import_realloc").field(
+        r#"(func (export "cabi_import_realloc") (param i32 i32 i32 i32) (result i32)
+            global.get 0)"#,
+    );
+    assert_eq!(realloc.violations(), []);
+}

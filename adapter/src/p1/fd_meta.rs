@@ -125,7 +125,13 @@ pub fn fd_close(fd: u32) -> Errno {
     match old.kind {
         kind::STDIN | kind::STDOUT | kind::STDERR => stdio::drop_streams(&old),
         #[cfg(not(feature = "proxy"))]
-        kind::FILE | kind::DIRECTORY => files::release(&old),
+        kind::FILE | kind::DIRECTORY => {
+            let cache = &mut state::get().readdir;
+            if cache.dir_handle == old.handle {
+                super::readdir::close_stream(cache);
+            }
+            files::release(&old)
+        }
         _ => {}
     }
     errno::SUCCESS

@@ -51,10 +51,12 @@ pub fn metadata_hash_lower(ret: &ReturnArea) -> Result<u64, Errno> {
     Ok(result.lower)
 }
 
-/// Writes to a file at `offset`, or at its position (advancing it), or at
-/// its end for O_APPEND descriptors.
+/// Writes to a file at `offset`, or at its position (advancing it). On an
+/// O_APPEND descriptor every write appends, `pwrite` included (Linux
+/// semantics, as the native host implements them), and a positional write
+/// leaves the position at the new end of the file.
 pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
-    if offset.is_none() && d.flags & flag::APPEND != 0 {
+    if d.flags & flag::APPEND != 0 {
         if d.stream == 0 {
             let mut ret = ReturnArea::new();
             // SAFETY: plain import call on a handle the descriptor owns.
@@ -65,7 +67,11 @@ pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64
             }
             d.stream = result.payload;
         }
-        return super::fd_io::write_stream(d.stream, buf, len);
+        let written = super::fd_io::write_stream(d.stream, buf, len)?;
+        if offset.is_none() {
+            d.position = stat(d.handle)?.size;
+        }
+        return Ok(written);
     }
     let at = offset.unwrap_or(d.position);
     let mut ret = ReturnArea::new();

@@ -12,6 +12,8 @@ pub mod files;
 pub mod path;
 pub mod poll;
 pub mod process;
+#[cfg(not(feature = "proxy"))]
+pub mod readdir;
 pub mod unsupported;
 
 use crate::errno::Errno;

@@ -87,13 +87,16 @@ pub struct FileReadResult {
     pub at_end: u8,
 }
 
-/// `result<option<directory-entry>, error-code>`.
+/// `result<option<directory-entry>, error-code>`: tag at 0, payload at 4
+/// (the option's tag, or the error code), the entry at 8.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct DirectoryEntryResult {
     pub is_err: u8,
+    _pad0: [u8; 3],
     /// ok: 1 when an entry follows; err: the error code.
     pub is_some_or_error: u8,
+    _pad1: [u8; 3],
     pub kind: u8,
     pub name_ptr: u32,
     pub name_len: u32,
@@ -208,3 +211,16 @@ extern "C" {
     #[link_name = "get-directories"]
     pub fn get_directories(ret: *mut u8);
 }
+
+// Canonical-ABI offsets these views rely on.
+const _: () = {
+    use core::mem::offset_of;
+    assert!(offset_of!(OptionDatetime, seconds) == 8 && core::mem::size_of::<OptionDatetime>() == 24);
+    assert!(offset_of!(DescriptorStat, size) == 16 && offset_of!(DescriptorStat, status_change) == 72);
+    assert!(offset_of!(StatResult, stat) == 8);
+    assert!(offset_of!(FileReadResult, ptr) == 4 && offset_of!(FileReadResult, at_end) == 12);
+    assert!(offset_of!(DirectoryEntryResult, is_some_or_error) == 4);
+    assert!(offset_of!(DirectoryEntryResult, kind) == 8 && offset_of!(DirectoryEntryResult, name_ptr) == 12);
+    assert!(offset_of!(MetadataHashResult, lower) == 8);
+    assert!(core::mem::size_of::<Preopen>() == 12);
+};

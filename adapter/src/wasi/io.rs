@@ -32,25 +32,17 @@ pub struct ReadResult {
     pub word2: u32,
 }
 
-/// `result<_, stream-error>`.
+/// `result<_, stream-error>`: tag at 0, the `stream-error` tag at 4 and
+/// its `error` handle at 8.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct UnitStreamResult {
     pub is_err: u8,
+    _pad0: [u8; 3],
     pub error_tag: u8,
     pub error_handle: u32,
 }
 
-/// `result<u64, stream-error>`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct U64StreamResult {
-    pub is_err: u8,
-    /// ok: the value; err: tag in the low byte, handle in bits 32..64.
-    pub payload: u64,
-}
-
-pub const STREAM_ERROR_LAST_OPERATION_FAILED: u8 = 0;
 pub const STREAM_ERROR_CLOSED: u8 = 1;
 
 #[link(wasm_import_module = "wasi:io/streams@0.2.0")]
@@ -64,16 +56,17 @@ extern "C" {
     #[link_name = "[resource-drop]input-stream"]
     pub fn drop_input_stream(handle: u32);
 
-    #[link_name = "[method]output-stream.check-write"]
-    pub fn output_check_write(handle: u32, ret: *mut u8);
-    #[link_name = "[method]output-stream.write"]
-    pub fn output_write(handle: u32, ptr: *const u8, len: usize, ret: *mut u8);
     #[link_name = "[method]output-stream.blocking-write-and-flush"]
     pub fn output_blocking_write_and_flush(handle: u32, ptr: *const u8, len: usize, ret: *mut u8);
-    #[link_name = "[method]output-stream.blocking-flush"]
-    pub fn output_blocking_flush(handle: u32, ret: *mut u8);
     #[link_name = "[method]output-stream.subscribe"]
     pub fn output_subscribe(handle: u32) -> u32;
     #[link_name = "[resource-drop]output-stream"]
     pub fn drop_output_stream(handle: u32);
 }
+
+// Canonical-ABI offsets these views rely on.
+const _: () = {
+    use core::mem::offset_of;
+    assert!(offset_of!(ReadResult, word1) == 4 && offset_of!(ReadResult, word2) == 8);
+    assert!(offset_of!(UnitStreamResult, error_tag) == 4 && offset_of!(UnitStreamResult, error_handle) == 8);
+};

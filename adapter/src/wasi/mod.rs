@@ -69,3 +69,12 @@ pub struct ListRef {
     pub ptr: u32,
     pub len: u32,
 }
+
+// Canonical-ABI offsets these views rely on.
+const _: () = {
+    use core::mem::offset_of;
+    assert!(offset_of!(UnitResult, error) == 1);
+    assert!(offset_of!(HandleResult, payload) == 4);
+    assert!(offset_of!(U64Result, payload) == 8);
+    assert!(offset_of!(ListRef, len) == 4);
+};

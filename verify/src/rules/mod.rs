@@ -2,6 +2,7 @@
 //! appends every violation it finds, so a single run reports all of them.
 
 mod component_type;
+mod entry;
 mod exports;
 mod globals;
 pub(crate) mod imports;
@@ -20,6 +21,7 @@ const RULES: &[Rule] = &[
     globals::check,
     exports::check,
     component_type::check,
+    entry::check,
 ];
 
 pub(crate) fn check_all(facts: &ModuleFacts, build: Build) -> Vec<Violation> {
