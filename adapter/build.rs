@@ -74,7 +74,9 @@ fn write_component_type(out_dir: &Path, world: &str) -> anyhow::Result<()> {
     // of the bytes in a data segment next to the custom section.
     let literal: String = bytes.iter().map(|b| format!("\\x{b:02x}")).collect();
     let rust = format!(
-        "/// The `{world}` world, encoded for wit-component.\n\
+        "/// The `{world}` world, encoded for wit-component, which finds it by\n\
+         /// section name; no code refers to it.\n\
+         #[allow(dead_code)]\n\
          #[link_section = \"component-type:wasi-preview1-adapter\"]\n\
          static COMPONENT_TYPE: [u8; {len}] = *b\"{literal}\";\n",
         len = bytes.len()

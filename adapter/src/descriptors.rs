@@ -28,6 +28,7 @@ pub mod flag {
     /// The guest asked for O_NONBLOCK (files only; see fd_fdstat_set_flags).
     pub const NONBLOCK: u8 = 1 << 2;
     /// `filetype` holds a value fetched from the host.
+    #[cfg_attr(feature = "proxy", allow(dead_code))]
     pub const FILETYPE_KNOWN: u8 = 1 << 3;
 }
 
@@ -137,6 +138,7 @@ impl Descriptor {
         position: 0,
     };
 
+    #[cfg_attr(feature = "proxy", allow(dead_code))]
     pub fn new(kind: u8, handle: u32) -> Descriptor {
         Descriptor { kind, handle, ..Descriptor::EMPTY }
     }

@@ -82,8 +82,8 @@ p1_exports! {
         => path::path_rename(old_fd, old_path, old_len, new_fd, new_path, new_len);
 }
 
-/// The proxy flavour has no arguments, environment or filesystem: the
-/// functions exist (drop-in surface) and answer like an empty host.
+// The proxy flavour has no arguments, environment or filesystem: the
+// functions exist (drop-in surface) and answer like an empty host.
 #[cfg(feature = "proxy")]
 p1_exports! {
     fn args_get(argv: u32, buf: u32) => crate::errno::SUCCESS;

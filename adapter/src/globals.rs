@@ -10,8 +10,6 @@ extern "C" {
     fn adapter_stack_pointer_set(sp: usize);
 }
 
-/// Value of the state global before the first call set up the arena.
-pub const STATE_UNSET: usize = 0;
 /// Value of the state global while the arena is being placed.
 pub const STATE_PLACING: usize = 1;
 

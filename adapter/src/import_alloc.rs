@@ -60,11 +60,6 @@ impl ImportPlan {
         let spill_mark = if state.spill.used_end != 0 { state.spill.used_end } else { state.spill.base };
         ImportPlan { saved, spill_mark }
     }
-
-    /// How far the host filled the destination.
-    pub fn cursor(&self) -> usize {
-        state::get().import_alloc.cursor as usize
-    }
 }
 
 impl Drop for ImportPlan {

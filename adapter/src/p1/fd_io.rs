@@ -16,6 +16,7 @@ const STREAM_WRITE_CHUNK: usize = 4096;
 
 const WHENCE_SET: u32 = 0;
 const WHENCE_CUR: u32 = 1;
+#[cfg(not(feature = "proxy"))]
 const WHENCE_END: u32 = 2;
 
 pub fn fd_write(fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> Errno {

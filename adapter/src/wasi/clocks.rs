@@ -9,8 +9,6 @@ extern "C" {
     /// Returns an own `pollable`.
     #[link_name = "subscribe-duration"]
     pub fn subscribe_duration(nanos: u64) -> u32;
-    #[link_name = "subscribe-instant"]
-    pub fn subscribe_instant(instant: u64) -> u32;
 }
 
 /// `datetime` record: `{ seconds: u64, nanoseconds: u32 }`.

@@ -2,18 +2,6 @@
 
 pub type Handle = u32;
 
-/// `descriptor-type` enum values.
-pub mod descriptor_type {
-    pub const UNKNOWN: u8 = 0;
-    pub const BLOCK_DEVICE: u8 = 1;
-    pub const CHARACTER_DEVICE: u8 = 2;
-    pub const DIRECTORY: u8 = 3;
-    pub const FIFO: u8 = 4;
-    pub const SYMBOLIC_LINK: u8 = 5;
-    pub const REGULAR_FILE: u8 = 6;
-    pub const SOCKET: u8 = 7;
-}
-
 /// `descriptor-flags` bits.
 pub mod descriptor_flags {
     pub const READ: u32 = 1 << 0;
@@ -21,7 +9,6 @@ pub mod descriptor_flags {
     pub const FILE_INTEGRITY_SYNC: u32 = 1 << 2;
     pub const DATA_INTEGRITY_SYNC: u32 = 1 << 3;
     pub const REQUESTED_WRITE_SYNC: u32 = 1 << 4;
-    pub const MUTATE_DIRECTORY: u32 = 1 << 5;
 }
 
 /// `path-flags` bits.
@@ -120,14 +107,6 @@ pub struct ByteResult {
     pub value: u8,
 }
 
-/// `option<error-code>`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct OptionErrorCode {
-    pub is_some: u8,
-    pub code: u8,
-}
-
 /// One element of `get-directories`: `tuple<own<descriptor>, string>`.
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -145,10 +124,6 @@ extern "C" {
     pub fn write(fd: Handle, ptr: *const u8, len: usize, offset: u64, ret: *mut u8);
     #[link_name = "[method]descriptor.append-via-stream"]
     pub fn append_via_stream(fd: Handle, ret: *mut u8);
-    #[link_name = "[method]descriptor.read-via-stream"]
-    pub fn read_via_stream(fd: Handle, offset: u64, ret: *mut u8);
-    #[link_name = "[method]descriptor.write-via-stream"]
-    pub fn write_via_stream(fd: Handle, offset: u64, ret: *mut u8);
     #[link_name = "[method]descriptor.get-type"]
     pub fn get_type(fd: Handle, ret: *mut u8);
     #[link_name = "[method]descriptor.get-flags"]
@@ -201,8 +176,6 @@ extern "C" {
     pub fn drop_descriptor(fd: Handle);
     #[link_name = "[resource-drop]directory-entry-stream"]
     pub fn drop_directory_entry_stream(stream: Handle);
-    #[link_name = "filesystem-error-code"]
-    pub fn filesystem_error_code(error: u32, ret: *mut u8);
 }
 
 #[link(wasm_import_module = "wasi:filesystem/preopens@0.2.0")]

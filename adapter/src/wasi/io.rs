@@ -10,8 +10,6 @@ extern "C" {
 extern "C" {
     #[link_name = "[method]pollable.block"]
     pub fn pollable_block(handle: u32);
-    #[link_name = "[method]pollable.ready"]
-    pub fn pollable_ready(handle: u32) -> u32;
     /// `poll: func(in: list<borrow<pollable>>) -> list<u32>`; writes a
     /// `ListRef` of `u32` indexes.
     #[link_name = "poll"]

@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod clocks;
+#[cfg(not(feature = "proxy"))]
 pub mod filesystem;
 pub mod io;
 pub mod random;

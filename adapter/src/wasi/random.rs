@@ -5,6 +5,4 @@ extern "C" {
     /// Writes a `ListRef`; the bytes are placed by `cabi_import_realloc`.
     #[link_name = "get-random-bytes"]
     pub fn get_random_bytes(len: u64, ret: *mut u8);
-    #[link_name = "get-random-u64"]
-    pub fn get_random_u64() -> u64;
 }
