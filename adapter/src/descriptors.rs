@@ -99,6 +99,12 @@ impl Descriptors {
         Ok(old)
     }
 
+    /// Puts `descriptor` at the open slot `fd` and returns what was there.
+    pub fn replace(&mut self, fd: u32, descriptor: Descriptor) -> Result<Descriptor, Errno> {
+        let slot = self.get(fd)?;
+        Ok(core::mem::replace(slot, descriptor))
+    }
+
     /// Occupies the lowest free slot with a descriptor that answers EBADF.
     pub fn insert_bad(&mut self) -> Result<u32, Errno> {
         self.insert(Descriptor { kind: kind::BAD, ..Descriptor::EMPTY })

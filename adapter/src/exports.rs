@@ -8,7 +8,7 @@
 use crate::p1;
 #[cfg(not(feature = "proxy"))]
 use crate::p1::{args_env, path};
-use crate::p1::{clocks, fd_io, fd_meta, poll, process, unsupported};
+use crate::p1::{clocks, fd_io, fd_meta, poll, process, sockets};
 
 macro_rules! p1_exports {
     ($(fn $name:ident($($arg:ident: $ty:ty),*) => $body:expr;)*) => {$(
@@ -44,23 +44,18 @@ p1_exports! {
     fn fd_filestat_set_size(fd: u32, size: u64) => fd_meta::fd_filestat_set_size(fd, size);
     fn fd_sync(fd: u32) => fd_meta::fd_sync(fd);
     fn fd_datasync(fd: u32) => fd_meta::fd_datasync(fd);
+    fn fd_advise(fd: u32, offset: u64, len: u64, advice: u32) => fd_meta::fd_advise(fd, offset, len, advice);
+    fn fd_allocate(fd: u32, offset: u64, len: u64) => fd_meta::fd_allocate(fd);
+    fn fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64) => fd_meta::fd_fdstat_set_rights(fd);
+    fn fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, flags: u32) => fd_meta::fd_filestat_set_times(fd, atim, mtim, flags);
+    fn fd_renumber(from: u32, to: u32) => fd_meta::fd_renumber(from, to);
     fn adapter_open_badfd(out: u32) => fd_meta::open_badfd(out);
     fn adapter_close_badfd(fd: u32) => fd_meta::close_badfd(fd);
 
-    // Not implemented yet; see the README.
-    fn fd_advise(fd: u32, offset: u64, len: u64, advice: u32) => unsupported::not_implemented();
-    fn fd_allocate(fd: u32, offset: u64, len: u64) => unsupported::not_implemented();
-    fn fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64) => unsupported::not_implemented();
-    fn fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, flags: u32) => unsupported::not_implemented();
-    fn fd_renumber(from: u32, to: u32) => unsupported::not_implemented();
-    fn path_filestat_set_times(fd: u32, flags: u32, path: u32, len: u32, atim: u64, mtim: u64, fst: u32) => unsupported::not_implemented();
-    fn path_link(old_fd: u32, flags: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32) => unsupported::not_implemented();
-    fn path_readlink(fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32) => unsupported::not_implemented();
-    fn path_symlink(old_path: u32, old_len: u32, fd: u32, new_path: u32, new_len: u32) => unsupported::not_implemented();
-    fn sock_accept(fd: u32, flags: u32, out: u32) => unsupported::not_implemented();
-    fn sock_recv(fd: u32, iovs: u32, len: u32, flags: u32, out: u32, out_flags: u32) => unsupported::not_implemented();
-    fn sock_send(fd: u32, iovs: u32, len: u32, flags: u32, out: u32) => unsupported::not_implemented();
-    fn sock_shutdown(fd: u32, how: u32) => unsupported::not_implemented();
+    fn sock_accept(fd: u32, flags: u32, out: u32) => sockets::sock_accept(fd, flags);
+    fn sock_recv(fd: u32, iovs: u32, len: u32, flags: u32, out: u32, out_flags: u32) => sockets::sock_recv(fd, flags);
+    fn sock_send(fd: u32, iovs: u32, len: u32, flags: u32, out: u32) => sockets::sock_send(fd, flags);
+    fn sock_shutdown(fd: u32, how: u32) => sockets::sock_shutdown(fd, how);
 }
 
 #[cfg(not(feature = "proxy"))]
@@ -80,6 +75,14 @@ p1_exports! {
     fn path_unlink_file(fd: u32, path: u32, len: u32) => path::path_unlink_file(fd, path, len);
     fn path_rename(old_fd: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32)
         => path::path_rename(old_fd, old_path, old_len, new_fd, new_path, new_len);
+    fn path_link(old_fd: u32, lookup: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32)
+        => path::path_link(old_fd, lookup, old_path, old_len, new_fd, new_path, new_len);
+    fn path_symlink(old_path: u32, old_len: u32, fd: u32, new_path: u32, new_len: u32)
+        => path::path_symlink(old_path, old_len, fd, new_path, new_len);
+    fn path_readlink(fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32)
+        => path::path_readlink(fd, path, len, buf, buf_len, out);
+    fn path_filestat_set_times(fd: u32, lookup: u32, path: u32, len: u32, atim: u64, mtim: u64, flags: u32)
+        => path::path_filestat_set_times(fd, lookup, path, len, atim, mtim, flags);
 }
 
 // The proxy flavour has no arguments, environment or filesystem: the
@@ -99,6 +102,10 @@ p1_exports! {
     fn path_remove_directory(fd: u32, path: u32, len: u32) => crate::errno::BADF;
     fn path_unlink_file(fd: u32, path: u32, len: u32) => crate::errno::BADF;
     fn path_rename(old_fd: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32) => crate::errno::BADF;
+    fn path_link(old_fd: u32, lookup: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32) => crate::errno::BADF;
+    fn path_symlink(old_path: u32, old_len: u32, fd: u32, new_path: u32, new_len: u32) => crate::errno::BADF;
+    fn path_readlink(fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32) => crate::errno::BADF;
+    fn path_filestat_set_times(fd: u32, lookup: u32, path: u32, len: u32, atim: u64, mtim: u64, flags: u32) => crate::errno::BADF;
 }
 
 #[no_mangle]

@@ -1,6 +1,8 @@
 //! Descriptor metadata: fd_close, fd_fdstat_get, fd_fdstat_set_flags,
 //! fd_prestat_get, fd_prestat_dir_name, fd_filestat_get,
-//! fd_filestat_set_size, fd_sync, fd_datasync, and the bad-fd reservations.
+//! fd_filestat_set_size, fd_filestat_set_times, fd_sync, fd_datasync,
+//! fd_advise, fd_allocate, fd_fdstat_set_rights, fd_renumber, and the bad-fd
+//! reservations.
 
 #[cfg(not(feature = "proxy"))]
 use super::files;
@@ -42,6 +44,8 @@ pub mod rights {
     /// Every right P1 defines (bits 0..=28).
     pub const ALL: u64 = (1 << 29) - 1;
 }
+
+const FDFLAGS_ALL: u32 = 0x1f;
 
 pub mod fdflags {
     pub const APPEND: u16 = 1 << 0;
@@ -119,10 +123,17 @@ impl Filestat {
 }
 
 pub fn fd_close(fd: u32) -> Errno {
-    let old = match state::get().descriptors.remove(fd) {
-        Ok(old) => old,
-        Err(e) => return e,
-    };
+    match state::get().descriptors.remove(fd) {
+        Ok(old) => {
+            release(&old);
+            errno::SUCCESS
+        }
+        Err(e) => e,
+    }
+}
+
+/// Drops the host resources of a descriptor that left the table.
+fn release(old: &Descriptor) {
     match old.kind {
         kind::STDIN | kind::STDOUT | kind::STDERR => stdio::drop_streams(&old),
         #[cfg(not(feature = "proxy"))]
@@ -131,11 +142,84 @@ pub fn fd_close(fd: u32) -> Errno {
             if cache.dir_handle == old.handle {
                 super::readdir::close_stream(cache);
             }
-            files::release(&old)
+            files::release(old)
         }
         _ => {}
     }
-    errno::SUCCESS
+}
+
+/// Moves `from` to `to`, closing what `to` held; both must be open, like
+/// on the native host.
+pub fn fd_renumber(from: u32, to: u32) -> Errno {
+    let table = &mut state::get().descriptors;
+    if let Err(e) = table.get(from).map(drop).and_then(|()| table.get(to).map(drop)) {
+        return e;
+    }
+    if from == to {
+        return errno::SUCCESS;
+    }
+    let moved = match table.remove(from) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    match table.replace(to, moved) {
+        Ok(old) => {
+            release(&old);
+            errno::SUCCESS
+        }
+        Err(e) => e,
+    }
+}
+
+/// The handle of a FILE or DIRECTORY descriptor; streams are EBADF.
+fn file_or_dir_handle(fd: u32) -> Result<u32, Errno> {
+    let d = state::get().descriptors.get(fd)?;
+    match d.kind {
+        kind::FILE | kind::DIRECTORY => Ok(d.handle),
+        _ => Err(errno::BADF),
+    }
+}
+
+/// Rights are not enforced; like the native host, any open file or
+/// directory answers NOTSUP.
+pub fn fd_fdstat_set_rights(fd: u32) -> Errno {
+    match file_or_dir_handle(fd) {
+        Ok(_) => errno::NOTSUP,
+        Err(e) => e,
+    }
+}
+
+/// As on the native host: checked, then NOTSUP.
+pub fn fd_allocate(fd: u32) -> Errno {
+    match file_handle(fd) {
+        Ok(_) => errno::NOTSUP,
+        Err(e) => e,
+    }
+}
+
+const ADVICE_MAX: u32 = 5;
+
+pub fn fd_advise(fd: u32, offset: u64, len: u64, advice: u32) -> Errno {
+    // P1 and WASI 0.2 number the advice values alike.
+    if advice > ADVICE_MAX {
+        return errno::INVAL;
+    }
+    #[cfg(not(feature = "proxy"))]
+    return super::errno_of(file_handle(fd).and_then(|h| files::advise(h, offset, len, advice)));
+    #[cfg(feature = "proxy")]
+    return super::errno_of(file_handle(fd).map(|_| (offset, len)).map(drop));
+}
+
+const FSTFLAGS_ALL: u32 = 0xf;
+
+pub fn fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, fst_flags: u32) -> Errno {
+    if fst_flags & !FSTFLAGS_ALL != 0 {
+        return errno::INVAL;
+    }
+    #[cfg(not(feature = "proxy"))]
+    return super::errno_of(files::set_times(fst_flags, atim, mtim, || file_or_dir_handle(fd)));
+    #[cfg(feature = "proxy")]
+    return super::errno_of(file_or_dir_handle(fd).map(|_| (atim, mtim)).map(drop));
 }
 
 /// Rights the native host reports for a preopened directory.
@@ -204,6 +288,9 @@ pub fn fd_fdstat_get(fd: u32, out: u32) -> Errno {
 /// can change, and the sync flags are refused. Standard streams answer
 /// EBADF, so Go keeps treating them as blocking and never sees EAGAIN.
 pub fn fd_fdstat_set_flags(fd: u32, flags: u32) -> Errno {
+    if flags & !FDFLAGS_ALL != 0 {
+        return errno::INVAL;
+    }
     let d = match state::get().descriptors.get(fd) {
         Ok(d) => d,
         Err(e) => return e,

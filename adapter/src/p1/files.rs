@@ -189,3 +189,39 @@ pub fn release(d: &Descriptor) {
         filesystem::drop_descriptor(d.handle);
     }
 }
+
+pub fn advise(handle: u32, offset: u64, len: u64, advice: u32) -> Result<(), Errno> {
+    let mut ret = ReturnArea::new();
+    // SAFETY: plain import call on a live handle.
+    unsafe { filesystem::advise(handle, offset, len, advice, ret.ptr()) };
+    unit_result(&ret)
+}
+
+/// fd_filestat_set_times: the flags are checked before the descriptor, as
+/// on the native host.
+pub fn set_times(
+    fst_flags: u32,
+    atim: u64,
+    mtim: u64,
+    handle: impl FnOnce() -> Result<u32, Errno>,
+) -> Result<(), Errno> {
+    use super::times::{new_timestamp, ACCESS, MODIFICATION};
+    let access = new_timestamp(fst_flags, atim, ACCESS)?;
+    let modification = new_timestamp(fst_flags, mtim, MODIFICATION)?;
+    let handle = handle()?;
+    let mut ret = ReturnArea::new();
+    // SAFETY: plain import call on a live handle.
+    unsafe {
+        filesystem::set_times(
+            handle,
+            access.tag,
+            access.seconds,
+            access.nanoseconds,
+            modification.tag,
+            modification.seconds,
+            modification.nanoseconds,
+            ret.ptr(),
+        )
+    };
+    unit_result(&ret)
+}

@@ -14,7 +14,11 @@ pub mod poll;
 pub mod process;
 #[cfg(not(feature = "proxy"))]
 pub mod readdir;
-pub mod unsupported;
+#[cfg(not(feature = "proxy"))]
+pub mod strings;
+#[cfg(not(feature = "proxy"))]
+pub mod times;
+pub mod sockets;
 
 use crate::errno::Errno;
 

@@ -28,9 +28,17 @@ pub fn proc_exit(code: u32) -> ! {
     crate::fatal!("proc_exit called in a wasi:http/proxy component, which cannot exit; exit code:", code)
 }
 
-/// The host has no signals; the native host answers NOSYS.
-pub fn proc_raise(_signal: u32) -> Errno {
-    errno::NOSYS
+/// P1 signal numbers run from 0 to 30.
+const SIGNAL_MAX: u32 = 30;
+
+/// WASI 0.2 has no signals; the native host answers NOTSUP (EINVAL for a
+/// number that is no P1 signal).
+pub fn proc_raise(signal: u32) -> Errno {
+    if signal > SIGNAL_MAX {
+        errno::INVAL
+    } else {
+        errno::NOTSUP
+    }
 }
 
 /// Nothing to yield to in a single-threaded component.

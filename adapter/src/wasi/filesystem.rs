@@ -107,6 +107,23 @@ pub struct ByteResult {
     pub value: u8,
 }
 
+/// `result<string, error-code>`: tag at 0; the string, or the error code,
+/// at 4.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct StringResult {
+    pub is_err: u8,
+    pub ptr: u32,
+    pub len: u32,
+}
+
+/// `new-timestamp` tags.
+pub mod new_timestamp {
+    pub const NO_CHANGE: u32 = 0;
+    pub const NOW: u32 = 1;
+    pub const TIMESTAMP: u32 = 2;
+}
+
 /// One element of `get-directories`: `tuple<own<descriptor>, string>`.
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -168,6 +185,41 @@ extern "C" {
         new_len: usize,
         ret: *mut u8,
     );
+    #[link_name = "[method]descriptor.advise"]
+    pub fn advise(fd: Handle, offset: u64, len: u64, advice: u32, ret: *mut u8);
+    /// Each `new-timestamp` is flattened to (tag, seconds, nanoseconds).
+    #[link_name = "[method]descriptor.set-times"]
+    pub fn set_times(fd: Handle, a_tag: u32, a_sec: u64, a_ns: u32, m_tag: u32, m_sec: u64, m_ns: u32, ret: *mut u8);
+    #[link_name = "[method]descriptor.set-times-at"]
+    pub fn set_times_at(
+        fd: Handle,
+        path_flags: u32,
+        path: *const u8,
+        path_len: usize,
+        a_tag: u32,
+        a_sec: u64,
+        a_ns: u32,
+        m_tag: u32,
+        m_sec: u64,
+        m_ns: u32,
+        ret: *mut u8,
+    );
+    #[link_name = "[method]descriptor.link-at"]
+    pub fn link_at(
+        fd: Handle,
+        old_path_flags: u32,
+        old_path: *const u8,
+        old_len: usize,
+        new_fd: Handle,
+        new_path: *const u8,
+        new_len: usize,
+        ret: *mut u8,
+    );
+    #[link_name = "[method]descriptor.symlink-at"]
+    pub fn symlink_at(fd: Handle, old_path: *const u8, old_len: usize, new_path: *const u8, new_len: usize, ret: *mut u8);
+    /// Writes a `StringResult`.
+    #[link_name = "[method]descriptor.readlink-at"]
+    pub fn readlink_at(fd: Handle, path: *const u8, path_len: usize, ret: *mut u8);
     #[link_name = "[method]descriptor.read-directory"]
     pub fn read_directory(fd: Handle, ret: *mut u8);
     #[link_name = "[method]directory-entry-stream.read-directory-entry"]

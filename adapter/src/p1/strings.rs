@@ -1,0 +1,64 @@
+//! Guest strings passed to the host as WIT `string`s.
+//!
+//! The canonical ABI traps when it lifts a string that is not UTF-8; the
+//! native host answers EILSEQ instead, so paths are checked first. The check
+//! is written out by hand: `core::str::from_utf8` uses a lookup table, which
+//! would become a data segment.
+
+use crate::errno::{self, Errno};
+
+/// EILSEQ unless `[ptr, ptr + len)` is valid UTF-8.
+pub fn check_utf8(ptr: u32, len: u32) -> Result<(), Errno> {
+    if is_utf8(ptr as usize, len as usize) {
+        Ok(())
+    } else {
+        Err(errno::ILSEQ)
+    }
+}
+
+fn is_utf8(ptr: usize, len: usize) -> bool {
+    // SAFETY: the guest's buffer of `len` bytes, per P1.
+    let byte = |i: usize| unsafe { *((ptr + i) as *const u8) };
+    let mut i = 0;
+    while i < len {
+        // Skip ASCII eight bytes at a time.
+        if i + 8 <= len {
+            // SAFETY: as above.
+            let word = unsafe { core::ptr::read_unaligned((ptr + i) as *const u64) };
+            if word & 0x8080_8080_8080_8080 == 0 {
+                i += 8;
+                continue;
+            }
+        }
+        let first = byte(i);
+        if first < 0x80 {
+            i += 1;
+            continue;
+        }
+        let (continuation, minimum, initial) = if first & 0xe0 == 0xc0 {
+            (1, 0x80, u32::from(first & 0x1f))
+        } else if first & 0xf0 == 0xe0 {
+            (2, 0x800, u32::from(first & 0x0f))
+        } else if first & 0xf8 == 0xf0 {
+            (3, 0x1_0000, u32::from(first & 0x07))
+        } else {
+            return false;
+        };
+        if i + continuation >= len {
+            return false;
+        }
+        let mut code_point = initial;
+        for k in 1..=continuation {
+            let next = byte(i + k);
+            if next & 0xc0 != 0x80 {
+                return false;
+            }
+            code_point = (code_point << 6) | u32::from(next & 0x3f);
+        }
+        if code_point < minimum || code_point > 0x10_ffff || (0xd800..=0xdfff).contains(&code_point) {
+            return false;
+        }
+        i += continuation + 1;
+    }
+    true
+}
