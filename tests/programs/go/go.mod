@@ -1,0 +1,3 @@
+module p1tests
+
+go 1.21

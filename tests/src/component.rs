@@ -1,0 +1,75 @@
+//! Converts a P1 module into a component with a given adapter and runs it
+//! on wasmtime's P2 host.
+
+use crate::cases::CaseSpec;
+use crate::engine::{self, RUN_TIMEOUT_TICKS};
+use crate::outcome::{ExitStatus, Outcome};
+use crate::{sandbox, wasi_ctx};
+use anyhow::{anyhow, Context, Result};
+use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::Store;
+use wasmtime_wasi::p2::bindings::sync::Command;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+/// Splices `adapter` into `module` the way `wasm-tools component new
+/// --adapt` does.
+pub fn encode(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
+    wit_component::ComponentEncoder::default()
+        .module(module)
+        .context("reading the P1 module")?
+        .adapter("wasi_snapshot_preview1", adapter)
+        .context("reading the adapter")?
+        .validate(true)
+        .encode()
+        .context("encoding the component")
+}
+
+struct Host {
+    ctx: WasiCtx,
+    table: ResourceTable,
+}
+
+impl WasiView for Host {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.ctx,
+            table: &mut self.table,
+        }
+    }
+}
+
+pub fn run(component_bytes: &[u8], spec: &CaseSpec) -> Result<Outcome> {
+    let component = engine::component(component_bytes)?;
+    let dir = sandbox::create(spec)?;
+    let (mut builder, captured) = wasi_ctx::builder(spec, dir.path())?;
+
+    // wasi:cli/exit.exit-with-code is stable (@since 0.2.12) in
+    // wasmtime-wasi 48, so the default linker already provides it; no
+    // unstable-feature link option is involved.
+    let mut linker: Linker<Host> = Linker::new(engine::engine());
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| anyhow!("{e:?}"))?;
+    let mut store = Store::new(
+        engine::engine(),
+        Host {
+            ctx: builder.build(),
+            table: ResourceTable::new(),
+        },
+    );
+    store.set_epoch_deadline(RUN_TIMEOUT_TICKS);
+
+    let command = Command::instantiate(&mut store, &component, &linker)
+        .map_err(|e| anyhow!("instantiating: {e:?}"))?;
+    let exit = match command.wasi_cli_run().call_run(&mut store) {
+        Ok(Ok(())) => ExitStatus::Code(0),
+        Ok(Err(())) => ExitStatus::Code(1),
+        Err(err) => ExitStatus::from_error(&err),
+    };
+    drop(store);
+
+    Ok(Outcome {
+        stdout: captured.stdout(),
+        stderr: captured.stderr(),
+        exit,
+        files: sandbox::snapshot(dir.path())?,
+    })
+}
