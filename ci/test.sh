@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command: install the toolchains, build and verify the adapters,
+# then run every test (verify, finalize, the differential suite).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ci/setup.sh
+ci/build-adapters.sh
+cargo test --release -p verify -p finalize -p adapter-tests
