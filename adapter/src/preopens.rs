@@ -5,16 +5,25 @@ use crate::descriptors::{flag, kind, Descriptor, Descriptors};
 use crate::import_alloc::ImportPlan;
 use crate::wasi::{filesystem, ListRef, ReturnArea};
 
+/// Asks the host for the preopens; the list lands in scratch memory, valid
+/// while the caller's plan is.
+fn fetch() -> ListRef {
+    let mut ret = ReturnArea::new();
+    // SAFETY: results land where the caller's plan says.
+    unsafe { filesystem::get_directories(ret.ptr()) };
+    ret.get()
+}
+
+fn element(list: ListRef, index: usize) -> filesystem::Preopen {
+    // SAFETY: the host wrote `list.len` elements at `list.ptr`.
+    unsafe { core::ptr::read((list.ptr as usize + index * 12) as *const filesystem::Preopen) }
+}
+
 pub fn install(table: &mut Descriptors) {
     let plan = ImportPlan::into_scratch();
-    let mut ret = ReturnArea::new();
-    // SAFETY: results land in scratch memory per the plan.
-    unsafe { filesystem::get_directories(ret.ptr()) };
-    let list: ListRef = ret.get();
+    let list = fetch();
     for index in 0..list.len as usize {
-        // SAFETY: the host wrote `len` elements at `ptr`.
-        let preopen: filesystem::Preopen =
-            unsafe { core::ptr::read((list.ptr as usize + index * 12) as *const filesystem::Preopen) };
+        let preopen = element(list, index);
         let fd = 3 + index;
         match table.entries.get_mut(fd) {
             Some(slot) => {
@@ -38,14 +47,9 @@ pub fn install(table: &mut Descriptors) {
 /// host for the list again and drops the duplicate handles.
 pub fn copy_name(index: usize, buf: usize, len: usize) {
     let plan = ImportPlan::into_scratch();
-    let mut ret = ReturnArea::new();
-    // SAFETY: results land in scratch memory per the plan.
-    unsafe { filesystem::get_directories(ret.ptr()) };
-    let list: ListRef = ret.get();
+    let list = fetch();
     for i in 0..list.len as usize {
-        // SAFETY: the host wrote `len` elements at `ptr`.
-        let preopen: filesystem::Preopen =
-            unsafe { core::ptr::read((list.ptr as usize + i * 12) as *const filesystem::Preopen) };
+        let preopen = element(list, i);
         if i == index {
             let n = (preopen.name_len as usize).min(len);
             // SAFETY: the name is in scratch, `buf` is the guest's buffer of

@@ -17,6 +17,7 @@ pub mod native;
 pub mod outcome;
 pub mod paths;
 pub mod programs;
+pub mod reactor;
 pub mod report;
 pub mod sandbox;
 pub mod toolchain;

@@ -19,64 +19,58 @@ const WHENCE_CUR: u32 = 1;
 #[cfg(not(feature = "proxy"))]
 const WHENCE_END: u32 = 2;
 
+/// Moves bytes through each non-empty iovec in turn with `transfer(buf,
+/// len, done_so_far)`, stopping at the first short transfer. An error after
+/// some bytes moved ends the call with those bytes, like a native short
+/// read or write; an error before is the call's errno. Stores the total.
+fn each_iovec(
+    iovs: u32,
+    iovs_len: u32,
+    total_out: u32,
+    mut transfer: impl FnMut(usize, usize, usize) -> Result<usize, Errno>,
+) -> Errno {
+    let mut total = 0usize;
+    for i in 0..iovs_len {
+        let (buf, len) = iovec(iovs, i);
+        if len == 0 {
+            continue;
+        }
+        match transfer(buf, len, total) {
+            Ok(n) => {
+                total += n;
+                if n < len {
+                    break;
+                }
+            }
+            Err(_) if total > 0 => break,
+            Err(e) => return e,
+        }
+    }
+    store_u32(total_out, total as u32);
+    errno::SUCCESS
+}
+
 pub fn fd_write(fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> Errno {
     let d = match state::get().descriptors.get(fd) {
         Ok(d) => d,
         Err(e) => return e,
     };
-    let mut total = 0usize;
-    for i in 0..iovs_len {
-        let (buf, len) = iovec(iovs, i);
-        if len == 0 {
-            continue;
-        }
-        let result = match d.kind {
-            kind::STDOUT | kind::STDERR => write_stream(stdio::output_stream(d), buf, len),
-            #[cfg(not(feature = "proxy"))]
-            kind::FILE => write_file(d, buf, len, None),
-            _ => Err(errno::BADF),
-        };
-        match result {
-            Ok(n) => {
-                total += n;
-                if n < len {
-                    break;
-                }
-            }
-            // Bytes already written are reported, like a native short write.
-            Err(_) if total > 0 => break,
-            Err(e) => return e,
-        }
-    }
-    store_u32(nwritten, total as u32);
-    errno::SUCCESS
+    each_iovec(iovs, iovs_len, nwritten, |buf, len, _| match d.kind {
+        kind::STDOUT | kind::STDERR => write_stream(stdio::output_stream(d), buf, len),
+        #[cfg(not(feature = "proxy"))]
+        kind::FILE => write_file(d, buf, len, None),
+        _ => Err(errno::BADF),
+    })
 }
 
 #[cfg(not(feature = "proxy"))]
 pub fn fd_pwrite(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) -> Errno {
-    let d = match file(fd) {
-        Ok(d) => d,
-        Err(e) => return e,
-    };
-    let mut total = 0usize;
-    for i in 0..iovs_len {
-        let (buf, len) = iovec(iovs, i);
-        if len == 0 {
-            continue;
-        }
-        match write_file(d, buf, len, Some(offset + total as u64)) {
-            Ok(n) => {
-                total += n;
-                if n < len {
-                    break;
-                }
-            }
-            Err(_) if total > 0 => break,
-            Err(e) => return e,
-        }
+    match file(fd) {
+        Ok(d) => each_iovec(iovs, iovs_len, nwritten, |buf, len, done| {
+            write_file(d, buf, len, Some(offset + done as u64))
+        }),
+        Err(e) => e,
     }
-    store_u32(nwritten, total as u32);
-    errno::SUCCESS
 }
 
 /// Writes all of `[buf, buf + len)` to a stream, in chunks the host accepts.
@@ -101,60 +95,24 @@ pub fn fd_read(fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> Errno {
         Ok(d) => d,
         Err(e) => return e,
     };
-    let mut total = 0usize;
-    for i in 0..iovs_len {
-        let (buf, len) = iovec(iovs, i);
-        if len == 0 {
-            continue;
-        }
-        let result = match d.kind {
-            // Block for the first bytes only; later iovecs take what is
-            // already there, like readv(2).
-            kind::STDIN => read_stream(stdio::input_stream(d), buf, len, total == 0),
-            #[cfg(not(feature = "proxy"))]
-            kind::FILE => read_file(d, buf, len, None),
-            _ => Err(errno::BADF),
-        };
-        match result {
-            Ok(n) => {
-                total += n;
-                if n < len {
-                    break;
-                }
-            }
-            Err(_) if total > 0 => break,
-            Err(e) => return e,
-        }
-    }
-    store_u32(nread, total as u32);
-    errno::SUCCESS
+    each_iovec(iovs, iovs_len, nread, |buf, len, done| match d.kind {
+        // Block for the first bytes only; later iovecs take what is already
+        // there, like readv(2).
+        kind::STDIN => read_stream(stdio::input_stream(d), buf, len, done == 0),
+        #[cfg(not(feature = "proxy"))]
+        kind::FILE => read_file(d, buf, len, None),
+        _ => Err(errno::BADF),
+    })
 }
 
 #[cfg(not(feature = "proxy"))]
 pub fn fd_pread(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> Errno {
-    let d = match file(fd) {
-        Ok(d) => d,
-        Err(e) => return e,
-    };
-    let mut total = 0usize;
-    for i in 0..iovs_len {
-        let (buf, len) = iovec(iovs, i);
-        if len == 0 {
-            continue;
-        }
-        match read_file(d, buf, len, Some(offset + total as u64)) {
-            Ok(n) => {
-                total += n;
-                if n < len {
-                    break;
-                }
-            }
-            Err(_) if total > 0 => break,
-            Err(e) => return e,
-        }
+    match file(fd) {
+        Ok(d) => each_iovec(iovs, iovs_len, nread, |buf, len, done| {
+            read_file(d, buf, len, Some(offset + done as u64))
+        }),
+        Err(e) => e,
     }
-    store_u32(nread, total as u32);
-    errno::SUCCESS
 }
 
 /// Reads into `[buf, buf + len)` straight from the host. End of stream is a

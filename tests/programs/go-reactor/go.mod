@@ -1,0 +1,3 @@
+module p1reactor
+
+go 1.24
