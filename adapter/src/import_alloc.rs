@@ -9,7 +9,7 @@
 //! transient pages (`Spill`), which are zeroed again when the plan ends.
 
 use crate::memory::{self, PAGE_SIZE};
-use crate::state::{self, State};
+use crate::state;
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -45,35 +45,39 @@ impl ImportPlan {
     /// Sends the host's allocations to the scratch area, spilling into
     /// transient pages when it is full.
     pub fn into_scratch() -> ImportPlan {
-        let state = state::get();
-        Self::begin(state.scratch_base as usize, (state.scratch_end - state.scratch_base) as usize, true)
+        // SAFETY: reads two fields through the raw state pointer (see
+        // `state::allocation`).
+        let (base, end) = unsafe {
+            let state = crate::globals::state_ptr();
+            ((*state).scratch_base as usize, (*state).scratch_end as usize)
+        };
+        Self::begin(base, end - base, true)
     }
 
     fn begin(ptr: usize, len: usize, may_spill: bool) -> ImportPlan {
-        let state = state::get();
-        let saved = state.import_alloc;
-        state.import_alloc = ImportAlloc {
+        let (cell, spill, _) = state::allocation();
+        let saved = *cell;
+        *cell = ImportAlloc {
             cursor: ptr as u32,
             end: (ptr + len) as u32,
             may_spill: may_spill as u32,
         };
-        let spill_mark = if state.spill.used_end != 0 { state.spill.used_end } else { state.spill.base };
+        let spill_mark = if spill.used_end != 0 { spill.used_end } else { spill.base };
         ImportPlan { saved, spill_mark }
     }
 }
 
 impl Drop for ImportPlan {
     fn drop(&mut self) {
-        let state = state::get();
-        state.import_alloc = self.saved;
-        release_spill(state, self.spill_mark);
+        let (cell, spill, _) = state::allocation();
+        *cell = self.saved;
+        release_spill(spill, self.spill_mark);
     }
 }
 
 /// Zeroes spill memory handed out since `mark`. Go >= 1.24 adopts pages
 /// grown by others as fresh heap and assumes they are zero.
-fn release_spill(state: &mut State, mark: u32) {
-    let spill = &mut state.spill;
+fn release_spill(spill: &mut Spill, mark: u32) {
     if spill.base == 0 || spill.used_end <= mark || mark < spill.base {
         return;
     }
@@ -89,11 +93,8 @@ fn align_up(value: usize, align: usize) -> usize {
 /// Transient pages can be reused while nobody grew memory after them (Go
 /// >= 1.24 adopts such pages into its heap once it grows) and, for grown
 /// arenas, once settled (before that a guest allocator might claim them).
-fn spill_alloc(state: &mut State, len: usize, align: usize) -> usize {
-    let spill = &mut state.spill;
-    let reusable = spill.base != 0
-        && memory::size_pages() == spill.pages_at_grow as usize
-        && state.settled == 1;
+fn spill_alloc(spill: &mut Spill, settled: bool, len: usize, align: usize) -> usize {
+    let reusable = spill.base != 0 && memory::size_pages() == spill.pages_at_grow as usize && settled;
     if reusable {
         let start = align_up((spill.used_end as usize).max(spill.base as usize), align);
         if start + len <= spill.end as usize {
@@ -132,8 +133,7 @@ pub unsafe extern "C" fn cabi_import_realloc(
     if !old_ptr.is_null() || old_len != 0 {
         crate::fatal!("host asked to grow an earlier allocation at", old_ptr as usize);
     }
-    let state = state::get();
-    let plan = &mut state.import_alloc;
+    let (plan, spill, settled) = state::allocation();
     let start = align_up(plan.cursor as usize, align.max(1));
     if start + new_len <= plan.end as usize {
         plan.cursor = (start + new_len) as u32;
@@ -142,5 +142,5 @@ pub unsafe extern "C" fn cabi_import_realloc(
     if plan.may_spill == 0 {
         crate::fatal!("host returned more data than the destination buffer holds; bytes requested:", new_len);
     }
-    spill_alloc(state, new_len, align.max(1)) as *mut u8
+    spill_alloc(spill, settled == 1, new_len, align.max(1)) as *mut u8
 }

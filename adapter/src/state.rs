@@ -80,14 +80,32 @@ impl State {
     }
 }
 
+/// The allocation cell and spill bookkeeping, reached through the raw state
+/// pointer without asserting exclusive access to the whole block: they are
+/// used while a caller holds a reference into the descriptor table.
+#[inline(always)]
+pub fn allocation() -> (&'static mut ImportAlloc, &'static mut Spill, u32) {
+    let state = crate::globals::state_ptr();
+    // SAFETY: as in `get`; the two fields are disjoint from every other
+    // field a caller may be holding, and `settled` is only read.
+    unsafe {
+        (
+            &mut *core::ptr::addr_of_mut!((*state).import_alloc),
+            &mut *core::ptr::addr_of_mut!((*state).spill),
+            (*state).settled,
+        )
+    }
+}
+
 /// Returns the state of the current call. Only valid between `entry::enter`
 /// and the end of the call.
 #[inline(always)]
 pub fn get() -> &'static mut State {
     // SAFETY: `entry::enter` ran first in every export and left a pointer to
     // an initialised, canary-checked `State` in the global. The adapter is
-    // single-threaded; re-entrant calls only happen while an outer call is
-    // suspended inside an import, and no `&mut State` is held across an
-    // import call that can re-enter (see docs/reentrancy.md).
+    // single-threaded and never calls into the guest, so no second P1 call
+    // runs while this one does (docs/reentrancy.md). The host calls back
+    // only into `cabi_import_realloc`, which touches the allocation cell and
+    // spill fields through `allocation()`, never through this reference.
     unsafe { &mut *crate::globals::state_ptr() }
 }
