@@ -1,0 +1,158 @@
+//! The adapter's own mechanisms, driven by small hand-written main modules
+//! (WAT) that do what a misbehaving guest allocator would do: claim the
+//! adapter's pages, grow memory, or overwrite the adapter's state. These
+//! have no native counterpart, so they assert on the adapted run directly.
+//! Each guest exits with 0 when all its checks pass, or with the number of
+//! the first failing check (run with the exit-with-code adapter, so the
+//! number survives).
+
+use adapter_tests::adapters::{self, ExitMode};
+use adapter_tests::outcome::{ExitStatus, Outcome};
+use adapter_tests::{cases, component};
+
+const IMPORTS: &str = r#"
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock_time_get (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "wasi_snapshot_preview1" "adapter_open_badfd" (func $open_badfd (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "adapter_close_badfd" (func $close_badfd (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "adapter_monotonic_clock_set_paused" (func $set_paused (param i32)))
+  (memory (export "memory") 1)
+  ;; "ok\n" and an iovec pointing at it.
+  (data (i32.const 0x400) "ok\n")
+  (data (i32.const 0x410) "\00\04\00\00\03\00\00\00")
+  (func $check (param $ok i32) (param $number i32)
+    (if (i32.eqz (local.get $ok)) (then (call $exit (local.get $number)))))
+  (func $say_ok (result i32)
+    (call $fd_write (i32.const 1) (i32.const 0x410) (i32.const 1) (i32.const 0x420)))
+  (func $now (result i64)
+    (drop (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 0x430)))
+    (i64.load (i32.const 0x430)))
+"#;
+
+fn run_guest(start_body: &str) -> Outcome {
+    let wat = format!("(module {IMPORTS} (func (export \"_start\") {start_body}))");
+    let module = wat::parse_str(&wat).expect("test guest is valid WAT");
+    let adapter = adapters::ours(ExitMode::WithCode).expect("adapter built by ci/build-adapters.sh");
+    let bytes = component::encode(&module, &adapter.bytes).expect("encodes as a component");
+    component::run(&bytes, &cases::spec("mechanics")).expect("runs")
+}
+
+fn assert_passed(outcome: &Outcome) {
+    assert_eq!(
+        outcome.exit,
+        ExitStatus::Code(0),
+        "stdout: {} stderr: {}",
+        String::from_utf8_lossy(&outcome.stdout),
+        String::from_utf8_lossy(&outcome.stderr)
+    );
+}
+
+#[test]
+fn badfd_reservations_answer_ebadf_until_released() {
+    let outcome = run_guest(
+        r#"
+        (call $check (i32.eqz (call $open_badfd (i32.const 0x500))) (i32.const 10))
+        ;; the reserved number is taken but unusable
+        (call $check (i32.eq (call $fd_write (i32.load (i32.const 0x500)) (i32.const 0x410) (i32.const 1) (i32.const 0x420)) (i32.const 8)) (i32.const 11))
+        ;; the next reservation gets another number
+        (call $check (i32.eqz (call $open_badfd (i32.const 0x504))) (i32.const 12))
+        (call $check (i32.ne (i32.load (i32.const 0x500)) (i32.load (i32.const 0x504))) (i32.const 13))
+        ;; released once, then it is gone
+        (call $check (i32.eqz (call $close_badfd (i32.load (i32.const 0x500)))) (i32.const 14))
+        (call $check (i32.eq (call $close_badfd (i32.load (i32.const 0x500))) (i32.const 8)) (i32.const 15))
+        ;; an ordinary descriptor is not a reservation
+        (call $check (i32.eq (call $close_badfd (i32.const 1)) (i32.const 8)) (i32.const 16))
+        (call $check (i32.eqz (call $say_ok)) (i32.const 17))
+        "#,
+    );
+    assert_passed(&outcome);
+    assert_eq!(outcome.stdout, b"ok\n");
+}
+
+#[test]
+fn paused_monotonic_clock_stands_still() {
+    let outcome = run_guest(
+        r#"
+        (local $paused i64)
+        (call $set_paused (i32.const 1))
+        (local.set $paused (call $now))
+        (call $check (i64.ne (local.get $paused) (i64.const 0)) (i32.const 20))
+        (drop (call $say_ok))
+        (call $check (i64.eq (call $now) (local.get $paused)) (i32.const 21))
+        (call $set_paused (i32.const 0))
+        (call $check (i64.ge_u (call $now) (local.get $paused)) (i32.const 22))
+        "#,
+    );
+    assert_passed(&outcome);
+}
+
+/// An allocator that claims all memory up to `memory.size` at its first
+/// allocation writes its bookkeeping at the end of memory; the adapter sees
+/// that, moves its state to fresh pages, and the old pages become the
+/// guest's to overwrite.
+#[test]
+fn state_moves_when_an_allocator_claims_the_end_of_memory() {
+    let outcome = run_guest(
+        r#"
+        (local $end i32)
+        (local $pages i32)
+        (call $check (i32.eqz (call $say_ok)) (i32.const 30))
+        (local.set $pages (memory.size))
+        (local.set $end (i32.mul (memory.size) (i32.const 65536)))
+        ;; TLSF's tail block header, four bytes before the end
+        (i32.store (i32.sub (local.get $end) (i32.const 4)) (i32.const 2))
+        (call $check (i32.eqz (call $say_ok)) (i32.const 31))
+        ;; the adapter grew fresh pages for its state
+        (call $check (i32.gt_u (memory.size) (local.get $pages)) (i32.const 32))
+        ;; the guest now uses the old pages, all of them
+        (memory.fill (i32.sub (local.get $end) (i32.const 131072)) (i32.const 0xaa) (i32.const 131072))
+        (call $check (i32.eqz (call $say_ok)) (i32.const 33))
+        "#,
+    );
+    assert_passed(&outcome);
+    assert_eq!(outcome.stdout, b"ok\nok\nok\n");
+}
+
+/// A module that grows memory itself has an active allocator: the adapter
+/// moves away from the pages such an allocator may have claimed.
+#[test]
+fn state_moves_when_the_guest_grows_memory() {
+    let outcome = run_guest(
+        r#"
+        (local $old_end i32)
+        (call $check (i32.eqz (call $say_ok)) (i32.const 40))
+        (local.set $old_end (i32.mul (memory.size) (i32.const 65536)))
+        (drop (memory.grow (i32.const 1)))
+        (call $check (i32.eqz (call $say_ok)) (i32.const 41))
+        (memory.fill (i32.sub (local.get $old_end) (i32.const 131072)) (i32.const 0xaa) (i32.const 131072))
+        (call $check (i32.eqz (call $say_ok)) (i32.const 42))
+        "#,
+    );
+    assert_passed(&outcome);
+}
+
+/// Once settled, overwriting the adapter's state is reported in words, not
+/// silently used.
+#[test]
+fn overwritten_state_is_reported_on_stderr() {
+    let outcome = run_guest(
+        r#"
+        (call $check (i32.eqz (call $say_ok)) (i32.const 50))
+        (drop (memory.grow (i32.const 1)))
+        ;; the adapter settles into fresh pages at the top
+        (call $check (i32.eqz (call $say_ok)) (i32.const 51))
+        ;; a runaway guest overwrites them
+        (memory.fill (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 131072)) (i32.const 0xaa) (i32.const 131072))
+        (drop (call $say_ok))
+        (call $exit (i32.const 52))
+        "#,
+    );
+    assert!(matches!(outcome.exit, ExitStatus::Trap(_)), "expected a trap, got {}", outcome.exit);
+    let stderr = String::from_utf8_lossy(&outcome.stderr);
+    assert!(
+        stderr.contains("adapter state overwritten at 0x")
+            && stderr.contains("the guest's heap overlaps adapter memory"),
+        "stderr: {stderr}"
+    );
+}
