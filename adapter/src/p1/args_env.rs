@@ -1,10 +1,12 @@
 //! args_get, args_sizes_get, environ_get, environ_sizes_get.
 //!
 //! The host hands out arguments as `list<string>` and the environment as
-//! `list<tuple<string, string>>`. For the `*_get` calls the strings are
-//! lowered straight into the guest's buffer, each followed by the room its
-//! terminator (and, for the environment, the `=`) needs; only the list of
-//! (ptr, len) records goes to scratch memory.
+//! `list<tuple<string, string>>`, lowered into scratch memory (spilling into
+//! transient pages for large environments). `*_sizes_get` adds up the
+//! lengths; `*_get` copies the strings into the guest's buffer as P1 lays
+//! them out: NUL-terminated, `KEY=VALUE` for the environment, with the
+//! pointer array pointing into that buffer. The copy is one pass over data
+//! a program reads once at start-up.
 
 use super::store_u32;
 use crate::errno::{self, Errno};
@@ -48,22 +50,12 @@ fn sizes(environment: bool, count_out: u32, size_out: u32) -> Errno {
     errno::SUCCESS
 }
 
-/// Lowers the strings into `[buf, ...)` in order, then writes the pointer
-/// array and the terminators. The records go to scratch; the strings to the
-/// guest buffer, which `*_sizes_get` sized for exactly this layout.
+/// Writes the strings into `[buf, ...)` and their addresses into
+/// `pointers`; the guest sized `buf` with `*_sizes_get`.
 fn get(environment: bool, pointers: u32, buf: u32) -> Errno {
-    // The host allocates the record array first, then each string. Route
-    // the first allocation to scratch by sizing the guest destination at
-    // zero until then: the records plan spills, the strings plan does not.
-    let records = ImportPlan::into_scratch();
-    let strings_at = buf as usize;
-    let state = crate::state::get();
-    // The host's order of allocations is: records, then each string. A
-    // dedicated two-stage plan would be cleaner; instead fetch once into
-    // scratch and copy the strings into place (they are small and copied
-    // once at start-up).
+    let plan = ImportPlan::into_scratch();
     let list = fetch(environment);
-    let mut cursor = strings_at;
+    let mut cursor = buf as usize;
     for i in 0..list.len as usize {
         store_u32(pointers + (i as u32) * 4, cursor as u32);
         let key = record(list, i, 0, environment);
@@ -83,8 +75,7 @@ fn get(environment: bool, pointers: u32, buf: u32) -> Errno {
             cursor += 1;
         }
     }
-    let _ = state;
-    drop(records);
+    drop(plan);
     errno::SUCCESS
 }
 
