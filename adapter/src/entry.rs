@@ -34,27 +34,42 @@ pub fn enter() {
 #[inline(never)]
 fn bootstrap(previous: usize) {
     if previous == STATE_PLACING {
+        borrow_stack_for_report();
         placement_reentered();
     }
     globals::set_state_ptr(STATE_PLACING as *mut State);
     let (kind, base, end) = placement::place();
     if base == 0 {
-        // No stack exists yet to build a message on.
-        core::arch::wasm32::unreachable();
+        borrow_stack_for_report();
+        placement_failed();
     }
     // SAFETY: no adapter frame exists yet, so moving the stack is sound.
     unsafe { globals::set_stack_pointer(placement::stack_top(kind, base)) };
     init_state(kind, base, end);
 }
 
+/// Before the arena exists there is no stack to build a message on. For the
+/// two reports below, which end in a trap, the top of memory serves: the
+/// instance is dead afterwards, so nobody reads that memory again.
+#[inline(always)]
+fn borrow_stack_for_report() {
+    // SAFETY: no adapter frame exists; see above for why the memory may be
+    // used.
+    unsafe { globals::set_stack_pointer(crate::memory::size_bytes()) };
+}
+
 /// Placement calls nothing that could re-enter, so a second entry during
-/// placement means the adapter's global was written by someone else. (The
-/// stack is not set up here, so this traps without a message if the
-/// overwritten global left it unusable.)
+/// placement means the adapter's global was written by someone else.
 #[cold]
 #[inline(never)]
 fn placement_reentered() -> ! {
     crate::fatal!("adapter entered while its memory was being placed; the adapter global was overwritten")
+}
+
+#[cold]
+#[inline(never)]
+fn placement_failed() -> ! {
+    crate::fatal!("cannot place the adapter's state: memory.grow failed (memory is at its maximum)")
 }
 
 #[inline(never)]

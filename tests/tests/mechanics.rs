@@ -31,7 +31,12 @@ const IMPORTS: &str = r#"
 "#;
 
 fn run_guest(start_body: &str) -> Outcome {
-    let wat = format!("(module {IMPORTS} (func (export \"_start\") {start_body}))");
+    run_guest_with_memory(start_body, "(memory (export \"memory\") 1)")
+}
+
+fn run_guest_with_memory(start_body: &str, memory: &str) -> Outcome {
+    let imports = IMPORTS.replace("(memory (export \"memory\") 1)", memory);
+    let wat = format!("(module {imports} (func (export \"_start\") {start_body}))");
     let module = wat::parse_str(&wat).expect("test guest is valid WAT");
     let adapter = adapters::ours(ExitMode::WithCode).expect("adapter built by ci/build-adapters.sh");
     let bytes = component::encode(&module, &adapter.bytes).expect("encodes as a component");
@@ -155,4 +160,20 @@ fn overwritten_state_is_reported_on_stderr() {
             && stderr.contains("the guest's heap overlaps adapter memory"),
         "stderr: {stderr}"
     );
+}
+
+/// With memory at its maximum there is nowhere to place the state; the
+/// adapter says so instead of trapping silently.
+#[test]
+fn no_room_for_the_state_is_reported_on_stderr() {
+    let outcome = run_guest_with_memory(
+        r#"
+        (drop (call $say_ok))
+        (call $exit (i32.const 60))
+        "#,
+        "(memory (export \"memory\") 1 1)",
+    );
+    assert!(matches!(outcome.exit, ExitStatus::Trap(_)), "expected a trap, got {}", outcome.exit);
+    let stderr = String::from_utf8_lossy(&outcome.stderr);
+    assert!(stderr.contains("memory.grow failed"), "stderr: {stderr}");
 }
