@@ -25,6 +25,15 @@ const IMPORTS: &str = r#"
     (if (i32.eqz (local.get $ok)) (then (call $exit (local.get $number)))))
   (func $say_ok (result i32)
     (call $fd_write (i32.const 1) (i32.const 0x410) (i32.const 1) (i32.const 0x420)))
+  (func $all_bytes_are (param $at i32) (param $len i32) (param $byte i32) (result i32)
+    (block $differs
+      (loop $next
+        (br_if $differs (i32.ne (i32.load8_u (local.get $at)) (local.get $byte)))
+        (local.set $at (i32.add (local.get $at) (i32.const 1)))
+        (local.set $len (i32.sub (local.get $len) (i32.const 1)))
+        (br_if $next (local.get $len)))
+      (return (i32.const 1)))
+    (i32.const 0))
   (func $now (result i64)
     (drop (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 0x430)))
     (i64.load (i32.const 0x430)))
@@ -113,6 +122,8 @@ fn state_moves_when_an_allocator_claims_the_end_of_memory() {
         ;; the guest now uses the old pages, all of them
         (memory.fill (i32.sub (local.get $end) (i32.const 131072)) (i32.const 0xaa) (i32.const 131072))
         (call $check (i32.eqz (call $say_ok)) (i32.const 33))
+        ;; and the adapter no longer touches them (not even with its stack)
+        (call $check (call $all_bytes_are (i32.sub (local.get $end) (i32.const 131072)) (i32.const 131072) (i32.const 0xaa)) (i32.const 34))
         "#,
     );
     assert_passed(&outcome);
