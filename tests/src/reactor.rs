@@ -160,12 +160,10 @@ pub fn run_component(component: &[u8], script: &[Call]) -> Result<ReactorOutcome
             results.push(match *call {
                 Call::Grow(mib) => {
                     let (total,) = grow.call(&mut store, (mib,))?;
-                    grow.post_return(&mut store)?;
                     i64::from(total)
                 }
                 Call::Checksum => {
                     let (sum,) = checksum.call(&mut store, ())?;
-                    checksum.post_return(&mut store)?;
                     sum
                 }
             });

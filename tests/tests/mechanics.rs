@@ -17,6 +17,11 @@ const IMPORTS: &str = r#"
   (import "wasi_snapshot_preview1" "adapter_open_badfd" (func $open_badfd (param i32) (result i32)))
   (import "wasi_snapshot_preview1" "adapter_close_badfd" (func $close_badfd (param i32) (result i32)))
   (import "wasi_snapshot_preview1" "adapter_monotonic_clock_set_paused" (func $set_paused (param i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func $fd_fdstat_set_flags (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_raise" (func $proc_raise (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_seek" (func $fd_seek (param i32 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_shutdown" (func $sock_shutdown (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
   (memory (export "memory") 1)
   ;; "ok\n" and an iovec pointing at it.
   (data (i32.const 0x400) "ok\n")
@@ -187,4 +192,27 @@ fn no_room_for_the_state_is_reported_on_stderr() {
     assert!(matches!(outcome.exit, ExitStatus::Trap(_)), "expected a trap, got {}", outcome.exit);
     let stderr = String::from_utf8_lossy(&outcome.stderr);
     assert!(stderr.contains("memory.grow failed"), "stderr: {stderr}");
+}
+
+/// Malformed arguments (unknown flag bits, out-of-range enum values) make
+/// the native host trap while decoding them; the adapter answers EINVAL
+/// (28), checked before anything else, so a program can recover.
+#[test]
+fn malformed_arguments_are_einval_not_traps() {
+    let outcome = run_guest(
+        r#"
+        (call $check (i32.eq (call $fd_fdstat_set_flags (i32.const 1) (i32.const 0x100)) (i32.const 28)) (i32.const 70))
+        (call $check (i32.eq (call $fd_fdstat_set_flags (i32.const 999) (i32.const 0x100)) (i32.const 28)) (i32.const 71))
+        (call $check (i32.eq (call $clock_time_get (i32.const 9) (i64.const 0) (i32.const 0x430)) (i32.const 28)) (i32.const 72))
+        (call $check (i32.eq (call $proc_raise (i32.const 99)) (i32.const 28)) (i32.const 73))
+        (call $check (i32.eq (call $fd_seek (i32.const 1) (i64.const 0) (i32.const 7) (i32.const 0x430)) (i32.const 28)) (i32.const 74))
+        (call $check (i32.eq (call $sock_shutdown (i32.const 1) (i32.const 8)) (i32.const 28)) (i32.const 75))
+        ;; path_open: unknown oflags, lookupflags, fdflags, rights bits
+        (call $check (i32.eq (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x400) (i32.const 1) (i32.const 0x10) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x430)) (i32.const 28)) (i32.const 76))
+        (call $check (i32.eq (call $path_open (i32.const 3) (i32.const 2) (i32.const 0x400) (i32.const 1) (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x430)) (i32.const 28)) (i32.const 77))
+        (call $check (i32.eq (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x400) (i32.const 1) (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0x40) (i32.const 0x430)) (i32.const 28)) (i32.const 78))
+        (call $check (i32.eq (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x400) (i32.const 1) (i32.const 0) (i64.const 0x40000000) (i64.const 0) (i32.const 0) (i32.const 0x430)) (i32.const 28)) (i32.const 79))
+        "#,
+    );
+    assert_passed(&outcome);
 }

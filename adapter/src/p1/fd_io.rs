@@ -172,6 +172,11 @@ fn file(fd: u32) -> Result<&'static mut Descriptor, Errno> {
 }
 
 pub fn fd_seek(fd: u32, offset: i64, whence: u32, new_offset: u32) -> Errno {
+    // An unknown whence is EINVAL before anything else (the native host
+    // traps decoding it).
+    if whence > 2 {
+        return errno::INVAL;
+    }
     let d = match file(fd) {
         Ok(d) => d,
         Err(e) => return e,

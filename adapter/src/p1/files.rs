@@ -205,7 +205,8 @@ pub fn set_times(
     mtim: u64,
     handle: impl FnOnce() -> Result<u32, Errno>,
 ) -> Result<(), Errno> {
-    use super::times::{new_timestamp, ACCESS, MODIFICATION};
+    use super::times::{check_flags, new_timestamp, ACCESS, MODIFICATION};
+    check_flags(fst_flags)?;
     let access = new_timestamp(fst_flags, atim, ACCESS)?;
     let modification = new_timestamp(fst_flags, mtim, MODIFICATION)?;
     let handle = handle()?;

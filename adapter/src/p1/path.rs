@@ -36,12 +36,13 @@ fn dir_handle(fd: u32) -> Result<u32, Errno> {
     }
 }
 
-fn path_flags(lookup: u32) -> u32 {
-    if lookup & LOOKUP_SYMLINK_FOLLOW != 0 {
-        filesystem::PATH_SYMLINK_FOLLOW
-    } else {
-        0
+/// P1 `lookupflags` as `path-flags`; unknown bits are EINVAL (the native
+/// host traps decoding them), checked before anything else.
+fn path_flags(lookup: u32) -> Result<u32, Errno> {
+    if lookup & !LOOKUP_SYMLINK_FOLLOW != 0 {
+        return Err(errno::INVAL);
     }
+    Ok(if lookup & LOOKUP_SYMLINK_FOLLOW != 0 { filesystem::PATH_SYMLINK_FOLLOW } else { 0 })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -116,7 +117,7 @@ fn open(dirfd: u32, lookup: u32, path: u32, path_len: u32, oflags: u32, rights: 
     unsafe {
         filesystem::open_at(
             dir,
-            path_flags(lookup),
+            path_flags(lookup)?,
             path as *const u8,
             path_len as usize,
             open_flags,
@@ -153,11 +154,12 @@ fn open(dirfd: u32, lookup: u32, path: u32, path_len: u32, oflags: u32, rights: 
 
 pub fn path_filestat_get(dirfd: u32, lookup: u32, path: u32, path_len: u32, out: u32) -> Errno {
     let result = (|| {
+        let flags = path_flags(lookup)?;
         let dir = dir_handle(dirfd)?;
         check_utf8(path, path_len)?;
         let mut ret = ReturnArea::new();
         // SAFETY: the path is the guest's buffer, passed as a string.
-        unsafe { filesystem::stat_at(dir, path_flags(lookup), path as *const u8, path_len as usize, ret.ptr()) };
+        unsafe { filesystem::stat_at(dir, flags, path as *const u8, path_len as usize, ret.ptr()) };
         let stat: filesystem::StatResult = ret.get();
         if stat.is_err != 0 {
             return Err(errno::from_error_code(stat.stat.kind));
@@ -165,7 +167,7 @@ pub fn path_filestat_get(dirfd: u32, lookup: u32, path: u32, path_len: u32, out:
         let mut hash = ReturnArea::new();
         // SAFETY: as above.
         unsafe {
-            filesystem::metadata_hash_at(dir, path_flags(lookup), path as *const u8, path_len as usize, hash.ptr())
+            filesystem::metadata_hash_at(dir, flags, path as *const u8, path_len as usize, hash.ptr())
         };
         let ino = metadata_hash_lower(&hash)?;
         super::fd_meta::Filestat::from_stat(1, ino, &stat.stat).write(out);
@@ -248,6 +250,7 @@ pub fn path_link(
     new_len: u32,
 ) -> Errno {
     let result = (|| {
+        let flags = path_flags(old_lookup)?;
         let old_dir = dir_handle(old_fd)?;
         let new_dir = dir_handle(new_fd)?;
         check_utf8(old_path, old_len)?;
@@ -257,7 +260,7 @@ pub fn path_link(
         unsafe {
             filesystem::link_at(
                 old_dir,
-                path_flags(old_lookup),
+                flags,
                 old_path as *const u8,
                 old_len as usize,
                 new_dir,
@@ -328,6 +331,8 @@ pub fn path_filestat_set_times(
     fst_flags: u32,
 ) -> Errno {
     let result = (|| {
+        let flags = path_flags(lookup)?;
+        super::times::check_flags(fst_flags)?;
         let access = super::times::new_timestamp(fst_flags, atim, super::times::ACCESS)?;
         let modification = super::times::new_timestamp(fst_flags, mtim, super::times::MODIFICATION)?;
         let dir = dir_handle(dirfd)?;
@@ -337,7 +342,7 @@ pub fn path_filestat_set_times(
         unsafe {
             filesystem::set_times_at(
                 dir,
-                path_flags(lookup),
+                flags,
                 path as *const u8,
                 path_len as usize,
                 access.tag,

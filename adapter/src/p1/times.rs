@@ -8,6 +8,16 @@ const FSTFLAGS_ATIM_NOW: u32 = 1 << 1;
 const FSTFLAGS_MTIM: u32 = 1 << 2;
 const FSTFLAGS_MTIM_NOW: u32 = 1 << 3;
 
+/// Unknown `fstflags` bits are EINVAL (the native host traps decoding
+/// them).
+pub fn check_flags(flags: u32) -> Result<(), Errno> {
+    if flags & !(FSTFLAGS_ATIM | FSTFLAGS_ATIM_NOW | FSTFLAGS_MTIM | FSTFLAGS_MTIM_NOW) != 0 {
+        Err(errno::INVAL)
+    } else {
+        Ok(())
+    }
+}
+
 /// Which of the two timestamps: its (set, now) flag bits.
 pub struct Which(u32, u32);
 pub const ACCESS: Which = Which(FSTFLAGS_ATIM, FSTFLAGS_ATIM_NOW);
