@@ -24,9 +24,16 @@ pub fn encode(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
         .context("encoding the component")
 }
 
-struct Host {
+/// The store data every P2 run uses: a WASI context and its resource table.
+pub struct Host {
     ctx: WasiCtx,
     table: ResourceTable,
+}
+
+impl Host {
+    pub fn new(ctx: WasiCtx) -> Host {
+        Host { ctx, table: ResourceTable::new() }
+    }
 }
 
 impl WasiView for Host {
@@ -50,10 +57,7 @@ pub fn run(component_bytes: &[u8], spec: &CaseSpec) -> Result<Outcome> {
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| anyhow!("{e:?}"))?;
     let mut store = Store::new(
         engine::engine(),
-        Host {
-            ctx: builder.build(),
-            table: ResourceTable::new(),
-        },
+        Host::new(builder.build()),
     );
     store.set_epoch_deadline(RUN_TIMEOUT_TICKS);
 

@@ -5,14 +5,14 @@
 
 use crate::cases::CaseSpec;
 use crate::engine::{self, RUN_TIMEOUT_TICKS};
+use crate::component::Host;
 use crate::{paths, sandbox, toolchain, wasi_ctx};
 use anyhow::{anyhow, bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
-use wasmtime::component::{Linker as ComponentLinker, ResourceTable};
+use wasmtime::component::Linker as ComponentLinker;
 use wasmtime::{Linker, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 /// The exports every reactor test program has, as a WIT world.
 pub const WORLD: &str = r#"
@@ -129,16 +129,6 @@ pub fn run_native(module: &[u8], script: &[Call]) -> Result<ReactorOutcome> {
     Ok(ReactorOutcome { results, stdout: captured.stdout(), stderr: captured.stderr(), trap })
 }
 
-struct Host {
-    ctx: WasiCtx,
-    table: ResourceTable,
-}
-
-impl WasiView for Host {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.ctx, table: &mut self.table }
-    }
-}
 
 /// Runs the script on a component (wit-component runs `_initialize` as part
 /// of instantiation).
@@ -149,7 +139,7 @@ pub fn run_component(component: &[u8], script: &[Call]) -> Result<ReactorOutcome
     let (mut builder, captured) = wasi_ctx::builder(&spec, dir.path())?;
     let mut linker: ComponentLinker<Host> = ComponentLinker::new(engine::engine());
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| anyhow!("{e:?}"))?;
-    let mut store = Store::new(engine::engine(), Host { ctx: builder.build(), table: ResourceTable::new() });
+    let mut store = Store::new(engine::engine(), Host::new(builder.build()));
     store.set_epoch_deadline(RUN_TIMEOUT_TICKS);
     let mut results = Vec::new();
     let trap = (|| -> wasmtime::Result<()> {

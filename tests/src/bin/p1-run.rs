@@ -8,24 +8,14 @@
 //! The same as `wasm-tools component new --adapt ...` followed by
 //! `wasmtime run --dir .::/ --dir .`, without needing either CLI.
 
-use adapter_tests::component;
+use adapter_tests::component::{self, Host};
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::PathBuf;
-use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::p2::bindings::sync::Command;
-use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
-struct Host {
-    ctx: WasiCtx,
-    table: ResourceTable,
-}
-
-impl WasiView for Host {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.ctx, table: &mut self.table }
-    }
-}
 
 fn main() -> Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -60,7 +50,7 @@ fn main() -> Result<()> {
             .preopened_dir(".", guest, FsPerms::ReadWrite)
             .map_err(|e| anyhow!("preopening the current directory as {guest}: {e:?}"))?;
     }
-    let mut store = Store::new(&engine, Host { ctx: builder.build(), table: ResourceTable::new() });
+    let mut store = Store::new(&engine, Host::new(builder.build()));
     let command = Command::instantiate(&mut store, &component, &linker).map_err(|e| anyhow!("{e:?}"))?;
     let code = match command.wasi_cli_run().call_run(&mut store) {
         Ok(Ok(())) => 0,
