@@ -13,9 +13,11 @@ use crate::p1::{clocks, fd_io, fd_meta, poll, process, sockets};
 macro_rules! p1_exports {
     ($(fn $name:ident($($arg:ident: $ty:ty),*) => $body:expr;)*) => {$(
         #[no_mangle]
+        #[allow(clippy::too_many_arguments)] // the P1 signature
         pub unsafe extern "C" fn $name($($arg: $ty),*) -> u32 {
             crate::entry::enter();
             #[inline(never)]
+            #[allow(clippy::too_many_arguments)]
             fn body($($arg: $ty),*) -> u16 {
                 $(let _ = $arg;)*
                 $body

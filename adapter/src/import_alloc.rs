@@ -91,8 +91,9 @@ fn align_up(value: usize, align: usize) -> usize {
 }
 
 /// Transient pages can be reused while nobody grew memory after them (Go
-/// >= 1.24 adopts such pages into its heap once it grows) and, for grown
-/// arenas, once settled (before that a guest allocator might claim them).
+/// 1.24 and later adopt such pages into their heap when they grow) and, for
+/// grown arenas, once settled (before that a guest allocator might claim
+/// them).
 fn spill_alloc(spill: &mut Spill, settled: bool, len: usize, align: usize) -> usize {
     let reusable = spill.base != 0 && memory::size_pages() == spill.pages_at_grow as usize && settled;
     if reusable {
@@ -102,7 +103,7 @@ fn spill_alloc(spill: &mut Spill, settled: bool, len: usize, align: usize) -> us
             return start;
         }
     }
-    let pages = (len + align + PAGE_SIZE - 1) / PAGE_SIZE;
+    let pages = (len + align).div_ceil(PAGE_SIZE);
     let Some(base) = memory::grow(pages) else {
         crate::fatal!("cannot grow memory for a host result of size", len);
     };

@@ -136,7 +136,7 @@ pub fn fd_close(fd: u32) -> Errno {
 /// Drops the host resources of a descriptor that left the table.
 fn release(old: &Descriptor) {
     match old.kind {
-        kind::STDIN | kind::STDOUT | kind::STDERR => stdio::drop_streams(&old),
+        kind::STDIN | kind::STDOUT | kind::STDERR => stdio::drop_streams(old),
         #[cfg(not(feature = "proxy"))]
         kind::FILE | kind::DIRECTORY => {
             let cache = &mut state::get().readdir;
