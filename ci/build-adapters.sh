@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 out=target/adapters
+# Start clean so no artifact of an earlier layout lingers.
+rm -rf "$out"
 mkdir -p "$out/exit-with-code"
 cargo build -q --release -p finalize -p verify
 
