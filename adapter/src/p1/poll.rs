@@ -44,10 +44,10 @@ fn read_subscription(subs: u32, index: u32) -> Subscription {
     // SAFETY: guest pointer per P1; see `super::store_u32`.
     unsafe {
         Subscription {
-            userdata: memory::read_u64(base),
+            userdata: memory::read_u64_unaligned(base),
             tag: *((base + 8) as *const u8),
             clock_id: memory::read_u32(base + 16),
-            timeout: memory::read_u64(base + 24),
+            timeout: memory::read_u64_unaligned(base + 24),
             flags: core::ptr::read_unaligned((base + 40) as *const u16),
             fd: memory::read_u32(base + 16),
         }
@@ -73,14 +73,14 @@ pub fn poll_oneoff(subs: u32, events: u32, count: u32, nevents_out: u32) -> Errn
     if count == 0 {
         return errno::INVAL;
     }
-    let start = super::clocks::monotonic_now();
+    let mut start = Start { monotonic: super::clocks::monotonic_now(), realtime: None };
 
     // Pass 1: what is ready now, what to wait for.
     let mut streams = [0u32; STREAM_SLOTS];
     let mut earliest_clock: Option<u64> = None;
     let mut ready_now = false;
     for i in 0..count {
-        match classify(&read_subscription(subs, i), start, Some(&mut streams)) {
+        match classify(&read_subscription(subs, i), &mut start, Some(&mut streams)) {
             Kind::Clock(delay) => {
                 ready_now |= delay == 0;
                 earliest_clock = Some(earliest_clock.map_or(delay, |d| d.min(delay)));
@@ -94,13 +94,13 @@ pub fn poll_oneoff(subs: u32, events: u32, count: u32, nevents_out: u32) -> Errn
     // or the earliest clock fires.
     let timeout = if ready_now { Some(0) } else { earliest_clock };
     let ready_streams = wait(&streams, timeout);
-    let elapsed = super::clocks::monotonic_now().saturating_sub(start);
+    let elapsed = super::clocks::monotonic_now().saturating_sub(start.monotonic);
 
     // Pass 2: report every ready subscription, in order.
     let mut written = 0u32;
     for i in 0..count {
         let sub = read_subscription(subs, i);
-        let event = match classify(&sub, start, None) {
+        let event = match classify(&sub, &mut start, None) {
             Kind::Clock(delay) if delay <= elapsed => Some((errno::SUCCESS, 0, 0)),
             Kind::Clock(_) => None,
             Kind::Now(flags) => Some((errno::SUCCESS, flags, 1)),
@@ -123,9 +123,28 @@ pub fn poll_oneoff(subs: u32, events: u32, count: u32, nevents_out: u32) -> Errn
     errno::SUCCESS
 }
 
+/// The clocks at the start of the call, so both passes measure deadlines
+/// from the same instant. The wall clock is read only if a subscription
+/// needs it (Go's timers use the monotonic clock).
+struct Start {
+    monotonic: u64,
+    realtime: Option<u64>,
+}
+
+impl Start {
+    fn realtime(&mut self) -> u64 {
+        *self.realtime.get_or_insert_with(|| {
+            let mut ret = ReturnArea::new();
+            // SAFETY: plain import call writing a `Datetime`.
+            unsafe { clocks::wall_now(ret.ptr()) };
+            ret.get::<clocks::Datetime>().as_nanos()
+        })
+    }
+}
+
 /// Sorts a subscription. With `streams`, a stream subscription also gets a
 /// pollable there (one per stream); without, only its slot is named.
-fn classify(sub: &Subscription, start: u64, streams: Option<&mut [u32; STREAM_SLOTS]>) -> Kind {
+fn classify(sub: &Subscription, start: &mut Start, streams: Option<&mut [u32; STREAM_SLOTS]>) -> Kind {
     match sub.tag {
         EVENTTYPE_CLOCK => match clock_delay(sub, start) {
             Ok(delay) => Kind::Clock(delay),
@@ -170,20 +189,14 @@ fn fd_kind(sub: &Subscription, streams: Option<&mut [u32; STREAM_SLOTS]>) -> Kin
     Kind::Stream(slot)
 }
 
-/// Nanoseconds from `start` until the clock subscription fires.
-fn clock_delay(sub: &Subscription, start: u64) -> Result<u64, Errno> {
+/// Nanoseconds from the start of the call until the clock subscription
+/// fires; a deadline in the past fires at once.
+fn clock_delay(sub: &Subscription, start: &mut Start) -> Result<u64, Errno> {
     let absolute = sub.flags & SUBCLOCKFLAGS_ABSTIME != 0;
     match sub.clock_id {
-        super::clocks::MONOTONIC if absolute => Ok(sub.timeout.saturating_sub(start)),
+        super::clocks::MONOTONIC if absolute => Ok(sub.timeout.saturating_sub(start.monotonic)),
         super::clocks::MONOTONIC | super::clocks::REALTIME if !absolute => Ok(sub.timeout),
-        super::clocks::REALTIME => {
-            let mut ret = ReturnArea::new();
-            // SAFETY: plain import call writing a `Datetime`.
-            unsafe { clocks::wall_now(ret.ptr()) };
-            let now: clocks::Datetime = ret.get();
-            // A deadline in the past fires at once.
-            Ok(sub.timeout.saturating_sub(now.as_nanos()))
-        }
+        super::clocks::REALTIME => Ok(sub.timeout.saturating_sub(start.realtime())),
         _ => Err(errno::INVAL),
     }
 }
@@ -251,10 +264,10 @@ fn write_event(events: u32, index: u32, userdata: u64, error: Errno, kind: u8, f
     // SAFETY: guest pointer per P1.
     unsafe {
         memory::fill(out, 0, EVENT_SIZE);
-        memory::write_u64(out, userdata);
+        memory::write_u64_unaligned(out, userdata);
         core::ptr::write_unaligned((out + 8) as *mut u16, error);
         *((out + 10) as *mut u8) = kind;
-        memory::write_u64(out + 16, nbytes);
+        memory::write_u64_unaligned(out + 16, nbytes);
         core::ptr::write_unaligned((out + 24) as *mut u16, flags);
     }
 }
