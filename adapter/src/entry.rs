@@ -8,6 +8,7 @@
 
 use crate::globals::{self, STATE_PLACING};
 use crate::placement::{self, Arena};
+use crate::state::placement_kind::GROWN_PAGES;
 use crate::state::State;
 
 #[inline(always)]
@@ -111,14 +112,16 @@ fn check_unsettled(state: usize) {
     if globals::stack_pointer() != state_ref.stack_top as usize {
         return;
     }
-    let new_state = placement::relocate(state);
-    if new_state == 0 {
+    let base = placement::relocate(state);
+    if base == 0 {
         relocation_failed();
     }
+    // The state block sits right above the stack, at the stack top.
+    let new_state = placement::stack_top(GROWN_PAGES, base);
     globals::set_state_ptr(new_state as *mut State);
     // SAFETY: no adapter frame is live (checked above).
     unsafe { globals::set_stack_pointer(new_state) };
-    settle(new_state);
+    settle(base);
 }
 
 #[cold]
@@ -128,15 +131,10 @@ fn relocation_failed() -> ! {
 }
 
 #[inline(never)]
-fn settle(state: usize) {
-    let base = state - placement::stack_top(crate::state::placement_kind::GROWN_PAGES, 0);
-    let arena = Arena::layout(
-        crate::state::placement_kind::GROWN_PAGES,
-        base,
-        base + placement::GROWN_PAGES * crate::memory::PAGE_SIZE,
-    );
-    // SAFETY: `state` is the block `relocate` just copied.
-    let state = unsafe { &mut *(state as *mut State) };
+fn settle(base: usize) {
+    let arena = Arena::layout(GROWN_PAGES, base, base + placement::GROWN_PAGES * crate::memory::PAGE_SIZE);
+    // SAFETY: the block `relocate` just copied.
+    let state = unsafe { &mut *(arena.state as *mut State) };
     state.set_arena(&arena);
     state.settled = 1;
 }

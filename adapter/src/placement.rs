@@ -167,8 +167,9 @@ pub fn guest_took_memory(state: &State) -> bool {
     memory::size_pages() != state.pages_seen as usize || !tripwire_intact(state.arena_end as usize)
 }
 
-/// Moves the state to freshly grown pages. Returns the new state address,
-/// or 0 if memory cannot grow. Needs no stack; the caller switches the stack
+/// Moves the state to freshly grown pages. Returns the base of the new
+/// arena (its state block is at `stack_top(GROWN_PAGES, base)`), or 0 if
+/// memory cannot grow. Needs no stack; the caller switches the stack
 /// pointer (only legal when no adapter frame is live).
 #[inline(always)]
 pub fn relocate(state: usize) -> usize {
@@ -177,5 +178,5 @@ pub fn relocate(state: usize) -> usize {
     // SAFETY: both blocks are `size_of::<State>()` bytes inside memory; the
     // new one is in pages nobody else has seen yet.
     unsafe { memory::copy(new_state, state, core::mem::size_of::<State>()) };
-    new_state
+    base
 }

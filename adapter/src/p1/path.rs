@@ -94,9 +94,11 @@ fn open(dirfd: u32, lookup: u32, path: u32, path_len: u32, oflags: u32, rights: 
     if fdflags & FDFLAGS_RSYNC != 0 {
         descriptor_flags |= filesystem::descriptor_flags::REQUESTED_WRITE_SYNC;
     }
-    let dir = match state::get().descriptors.get(dirfd)?.kind {
-        kind::DIRECTORY => dir_handle(dirfd)?,
-        kind::FILE => return Err(errno::NOTDIR),
+    // Unlike the other path functions, a file as dirfd is ENOTDIR here
+    // (native host).
+    let dir = match state::get().descriptors.get(dirfd)? {
+        d if d.kind == kind::DIRECTORY => d.handle,
+        d if d.kind == kind::FILE => return Err(errno::NOTDIR),
         _ => return Err(errno::BADF),
     };
     let mut open_flags = 0;
