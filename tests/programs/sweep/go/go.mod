@@ -1,0 +1,3 @@
+module p1sweep
+
+go 1.21

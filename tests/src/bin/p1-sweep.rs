@@ -1,0 +1,138 @@
+//! `p1-sweep [--full] [--toolchain ID[,ID..]] [--dimension DIM[,DIM..]]
+//! [--flavour command|reactor] [--point TEXT] [--jobs N] [--no-wasmtime]`
+//!
+//! Runs the sweep programs (tests/programs/sweep) point by point natively and
+//! adapted, and prints a table: native exit, our adapter ("ok" or
+//! FAIL(aspects)), wasmtime's adapter (comparison only). Without `--full` it
+//! runs the fixed CI subset. Failures are explained in full at the end and
+//! their outputs saved under target/test-programs/sweep-outputs/. Exits with
+//! 1 if our adapter differs anywhere, 2 on usage errors.
+//!
+//! Toolchain ids: go1.21.13 go1.22.12 go1.23.12 go1.24.13 go1.25.9 go (the
+//! machine's Go) rust clang zig asc; a prefix selects several ("go1.2").
+//! Dimensions: env args preopens iovec readdir paths.
+
+use adapter_tests::sweeps::{self, Dimension, Flavour, Runner, Verdict};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::Instant;
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("p1-sweep: {problem}\nusage: p1-sweep [--full] [--toolchain ID,..] [--dimension DIM,..] [--flavour command|reactor] [--point TEXT] [--jobs N] [--no-wasmtime]");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let mut full = false;
+    let mut toolchains: Vec<String> = Vec::new();
+    let mut dimensions: Vec<Dimension> = Vec::new();
+    let mut flavour: Option<Flavour> = None;
+    let mut point_filter: Option<String> = None;
+    let mut jobs = 1usize;
+    let mut with_wasmtime = true;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--full" => full = true,
+            "--no-wasmtime" => with_wasmtime = false,
+            "--toolchain" => match value("--toolchain") {
+                Ok(v) => toolchains.extend(v.split(',').map(str::to_string)),
+                Err(e) => return usage(&e),
+            },
+            "--dimension" => match value("--dimension") {
+                Ok(v) => {
+                    for name in v.split(',') {
+                        match Dimension::parse(name) {
+                            Some(d) => dimensions.push(d),
+                            None => return usage(&format!("unknown dimension {name}")),
+                        }
+                    }
+                }
+                Err(e) => return usage(&e),
+            },
+            "--flavour" => match value("--flavour").as_deref() {
+                Ok("command") => flavour = Some(Flavour::Command),
+                Ok("reactor") => flavour = Some(Flavour::Reactor),
+                _ => return usage("--flavour is command or reactor"),
+            },
+            "--point" => match value("--point") {
+                Ok(v) => point_filter = Some(v),
+                Err(e) => return usage(&e),
+            },
+            "--jobs" => match value("--jobs").map(|v| v.parse::<usize>()) {
+                Ok(Ok(n)) if n > 0 => jobs = n,
+                _ => return usage("--jobs needs a positive number"),
+            },
+            "-h" | "--help" => return usage("help"),
+            other => return usage(&format!("unknown argument {other}")),
+        }
+    }
+
+    let builds: Vec<_> = sweeps::all_builds()
+        .into_iter()
+        .filter(|b| toolchains.is_empty() || toolchains.iter().any(|t| b.compiler.id().starts_with(t.as_str())))
+        .filter(|b| flavour.is_none_or(|f| b.flavour == f))
+        .collect();
+    if builds.is_empty() {
+        return usage("no program matches --toolchain/--flavour");
+    }
+    let plan = if full {
+        let dims = if dimensions.is_empty() { Dimension::ALL.to_vec() } else { dimensions.clone() };
+        sweeps::plan(&builds, &dims)
+    } else {
+        sweeps::ci_plan()
+    };
+    let plan: Vec<_> = plan
+        .into_iter()
+        .filter(|j| builds.contains(&j.build))
+        .filter(|j| dimensions.is_empty() || dimensions.contains(&j.point.dimension))
+        .filter(|j| point_filter.as_ref().is_none_or(|f| j.point.label.contains(f.as_str())))
+        .collect();
+    eprintln!("p1-sweep: {} points, {} thread(s)", plan.len(), jobs);
+
+    let started = Instant::now();
+    let runner = Runner::new(with_wasmtime);
+    let failures = Mutex::new(Vec::new());
+    let skipped = Mutex::new(Vec::new());
+    let counts = Mutex::new((0usize, 0usize, 0usize)); // same, failed, skipped
+    println!("{}", sweeps::TABLE_HEADER);
+    runner.run_all(&plan, jobs, |result| {
+        println!("{}", result.row());
+        let mut counts = counts.lock().unwrap();
+        match &result.ours {
+            Verdict::Same => counts.0 += 1,
+            Verdict::Skipped(reason) => {
+                counts.2 += 1;
+                let line = format!("{}: {reason}", result.job.build);
+                let mut skipped = skipped.lock().unwrap();
+                if !skipped.contains(&line) {
+                    skipped.push(line);
+                }
+            }
+            _ => {
+                counts.1 += 1;
+                if let Some(details) = result.details() {
+                    failures.lock().unwrap().push(details);
+                }
+            }
+        }
+    });
+    let (same, failed, skipped_count) = *counts.lock().unwrap();
+    for line in skipped.lock().unwrap().iter() {
+        println!("SKIPPED (toolchain missing) {line}");
+    }
+    for details in failures.lock().unwrap().iter() {
+        println!("\n{details}");
+    }
+    println!(
+        "\n{} points: {same} same as native, {failed} differ, {skipped_count} skipped; {:.0}s",
+        plan.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,379 @@
+//! Sweeps: the same program run at many sizes of everything whose size
+//! varies (environment, arguments, preopen names, iovecs, readdir buffers,
+//! path lengths), every point compared natively vs adapted (stdout, stderr,
+//! exit status, files left in the preopened directories).
+//!
+//! A behaviour that varies with size is not tested by one point: Go 1.26
+//! died at start-up for 8 of 20 environment sizes while the `hello` case used
+//! one that happened to work.
+//!
+//! The programs are `tests/programs/sweep/{go,rust,c,as}` (one per language,
+//! the mode chosen by the `SWEEP` environment variable); `programs` builds
+//! them, `points` lists the points, `host` runs them. `tests/tests/sweeps.rs`
+//! runs [`ci_plan`]; `src/bin/p1-sweep.rs` runs any selection of [`plan`].
+
+pub mod host;
+pub mod points;
+pub mod programs;
+
+pub use points::{Dimension, Point};
+pub use programs::{Build, Built, Compiler, Flavour};
+
+use crate::adapters::ExitMode;
+use crate::compare::{self, Difference};
+use crate::outcome::Outcome;
+use crate::{component, paths};
+use anyhow::{anyhow, Context, Result};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use wasi_preview1_component_adapter_provider::{
+    WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER, WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
+};
+
+/// One run to do: a program and a point.
+#[derive(Clone)]
+pub struct Job {
+    pub build: Build,
+    pub point: Arc<Point>,
+}
+
+/// Every build the sweeps use, in report order.
+pub fn all_builds() -> Vec<Build> {
+    let mut builds = Vec::new();
+    for compiler in Compiler::all() {
+        builds.push(Build { compiler, flavour: Flavour::Command });
+        if compiler.has_reactor() {
+            builds.push(Build { compiler, flavour: Flavour::Reactor });
+        }
+    }
+    builds
+}
+
+/// The full sweep for the given builds and dimensions.
+pub fn plan(builds: &[Build], dimensions: &[Dimension]) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for &dimension in dimensions {
+        let points: Vec<Arc<Point>> = points::points(dimension).into_iter().map(Arc::new).collect();
+        for &build in builds {
+            if !dimension.runs_on(build.compiler, build.flavour) {
+                continue;
+            }
+            for point in &points {
+                jobs.push(Job { build, point: point.clone() });
+            }
+        }
+    }
+    jobs
+}
+
+/// The fixed, fast subset run by `cargo test` (tests/tests/sweeps.rs): the
+/// sizes around the Go start-up failure, the largest environment and
+/// argument lists, and one or two telling points of every other dimension.
+pub fn ci_plan() -> Vec<Job> {
+    let go = |compiler| Build { compiler, flavour: Flavour::Command };
+    let local_go = go(Compiler::Go("local"));
+    let old_go = go(Compiler::Go("go1.23.12"));
+    let go_reactor = Build { compiler: Compiler::Go("local"), flavour: Flavour::Reactor };
+    let rust = go(Compiler::Rust);
+    let clang = go(Compiler::Clang);
+    let zig = go(Compiler::Zig);
+    let clang_reactor = Build { compiler: Compiler::Clang, flavour: Flavour::Reactor };
+    let asc = go(Compiler::Asc);
+    let wanted: &[(Dimension, &[Build], &[&str])] = &[
+        (
+            Dimension::Env,
+            &[local_go, go_reactor],
+            &["numbered n=0", "numbered n=2000", "numbered n=4000", "numbered n=20000", "value4KiB n=1000"],
+        ),
+        (Dimension::Env, &[old_go, rust, clang, zig, clang_reactor, asc], &["numbered n=2000", "value4KiB n=1000"]),
+        (Dimension::Args, &[local_go, rust, clang], &["numbered n=0", "numbered n=10000", "arg4KiB n=1000"]),
+        (Dimension::Preopens, &[local_go, rust, clang], &["count=2 len=4096", "count=60 len=64"]),
+        (Dimension::Iovec, &[local_go, rust, clang, zig], &["n=1024 mixed", "n=16 last"]),
+        (Dimension::Readdir, &[local_go, rust, clang], &["entries=10 namelen=16 buf=41", "entries=100 namelen=255 buf=279", "listdir entries=1000 namelen=255"]),
+        (Dimension::Paths, &[local_go, rust, clang], &["comp=255 depth=16 total=4095", "comp=1 depth=2049 total=4097"]),
+    ];
+    let mut jobs = Vec::new();
+    for (dimension, builds, labels) in wanted {
+        let all = points::points(*dimension);
+        for label in *labels {
+            let point = Arc::new(
+                all.iter()
+                    .find(|p| p.label == *label)
+                    .unwrap_or_else(|| panic!("no {dimension} point {label:?}"))
+                    .clone(),
+            );
+            for &build in *builds {
+                jobs.push(Job { build, point: point.clone() });
+            }
+        }
+    }
+    jobs
+}
+
+/// What happened at one point.
+pub struct PointResult {
+    pub job: Job,
+    pub native: Option<String>,
+    pub ours: Verdict,
+    /// wasmtime's own adapter: a comparison column, never a failure.
+    pub wasmtime: Option<Verdict>,
+    pub time: Duration,
+}
+
+pub enum Verdict {
+    Same,
+    Differs(Vec<Difference>),
+    /// The program could not be built (missing toolchain): said, not passed.
+    Skipped(String),
+    /// The harness failed (conversion, instantiation outside the guest...).
+    Error(String),
+}
+
+impl Verdict {
+    fn cell(&self, fail_word: &str) -> String {
+        match self {
+            Verdict::Same => "ok".into(),
+            Verdict::Differs(diffs) => format!(
+                "{fail_word}({})",
+                diffs.iter().map(|d| d.aspect).collect::<Vec<_>>().join(",")
+            ),
+            Verdict::Skipped(_) => "skipped".into(),
+            Verdict::Error(_) => "ERROR".into(),
+        }
+    }
+
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Verdict::Differs(_) | Verdict::Error(_))
+    }
+}
+
+impl PointResult {
+    /// One table row.
+    pub fn row(&self) -> String {
+        let native = self.native.as_deref().unwrap_or("-");
+        let theirs = self.wasmtime.as_ref().map(|v| v.cell("differs")).unwrap_or_else(|| "-".into());
+        format!(
+            "{:<20} {:<8} {:<40} {:<10} {:<25} {:<27} {:>6.1}s",
+            self.job.build.to_string(),
+            self.job.point.dimension.name(),
+            self.job.point.label,
+            native,
+            self.ours.cell("FAIL"),
+            theirs,
+            self.time.as_secs_f64()
+        )
+    }
+
+    /// The differences in full, for failures.
+    pub fn details(&self) -> Option<String> {
+        let body = match &self.ours {
+            Verdict::Differs(diffs) => diffs.iter().map(|d| d.detail.clone()).collect::<Vec<_>>().join("\n"),
+            Verdict::Error(e) => e.clone(),
+            _ => return None,
+        };
+        let mut out = format!(
+            "=== {} {} {}: ours differs from native P1 ===\n{body}",
+            self.job.build,
+            self.job.point.dimension,
+            self.job.point.label
+        );
+        if let Some(theirs) = &self.wasmtime {
+            let _ = write!(out, "\n(wasmtime's adapter: {})", theirs.cell("differs"));
+        }
+        Some(out)
+    }
+}
+
+pub const TABLE_HEADER: &str = "program              dim      point                                    native     ours                      wasmtime-adapter              time";
+
+/// Which adapters each run uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum AdapterKind {
+    Ours,
+    Wasmtime,
+}
+
+/// Runs jobs, sharing built programs and components between them.
+pub struct Runner {
+    /// Whether wasmtime's adapter is run too (comparison column).
+    pub with_wasmtime: bool,
+    modules: Mutex<HashMap<Build, Arc<Result<Built, String>>>>,
+    components: Mutex<HashMap<(Build, AdapterKind), Arc<Result<Vec<u8>, String>>>>,
+}
+
+impl Runner {
+    pub fn new(with_wasmtime: bool) -> Runner {
+        Runner {
+            with_wasmtime,
+            modules: Mutex::default(),
+            components: Mutex::default(),
+        }
+    }
+
+    fn module(&self, build: Build) -> Arc<Result<Built, String>> {
+        // Holding the lock while building: builds are serialised anyway.
+        let mut modules = self.modules.lock().unwrap();
+        modules
+            .entry(build)
+            .or_insert_with(|| Arc::new(programs::build(build).map_err(|e| format!("{e:?}"))))
+            .clone()
+    }
+
+    fn component(&self, build: Build, module: &[u8], kind: AdapterKind) -> Arc<Result<Vec<u8>, String>> {
+        if let Some(hit) = self.components.lock().unwrap().get(&(build, kind)) {
+            return hit.clone();
+        }
+        let made = Arc::new(encode(module, build.flavour, kind).map_err(|e| format!("{e:?}")));
+        self.components.lock().unwrap().insert((build, kind), made.clone());
+        made
+    }
+
+    /// Runs one point: natively, with our adapter, and (optionally) with
+    /// wasmtime's.
+    pub fn run(&self, job: &Job) -> PointResult {
+        let started = Instant::now();
+        let mut result = PointResult {
+            job: job.clone(),
+            native: None,
+            ours: Verdict::Skipped(String::new()),
+            wasmtime: None,
+            time: Duration::ZERO,
+        };
+        let module = self.module(job.build);
+        let module = match module.as_ref() {
+            Ok(Built::Module(bytes)) => bytes,
+            Ok(Built::Unavailable(reason)) => {
+                result.ours = Verdict::Skipped(reason.clone());
+                return result;
+            }
+            Err(e) => {
+                result.ours = Verdict::Error(format!("building: {e}"));
+                return result;
+            }
+        };
+        let flavour = job.build.flavour;
+        let expected = match host::run_native(module, flavour, &job.point) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                result.ours = Verdict::Error(format!("native run: {e:?}"));
+                return result;
+            }
+        };
+        result.native = Some(short_exit(&expected));
+        let adapted = |kind: AdapterKind| -> Verdict {
+            let component = self.component(job.build, module, kind);
+            let component = match component.as_ref() {
+                Ok(bytes) => bytes,
+                Err(e) => return Verdict::Error(format!("converting: {e}")),
+            };
+            match host::run_component(component, flavour, &job.point) {
+                Ok(actual) => {
+                    let diffs = compare::compare(&expected, &actual, ExitMode::Portable);
+                    if diffs.is_empty() {
+                        Verdict::Same
+                    } else {
+                        if kind == AdapterKind::Ours {
+                            save_outputs(job, &expected, &actual);
+                        }
+                        Verdict::Differs(diffs)
+                    }
+                }
+                Err(e) => Verdict::Error(format!("adapted run: {e:?}")),
+            }
+        };
+        result.ours = adapted(AdapterKind::Ours);
+        if self.with_wasmtime {
+            result.wasmtime = Some(adapted(AdapterKind::Wasmtime));
+        }
+        result.time = started.elapsed();
+        result
+    }
+
+    /// Runs all jobs on `threads` threads, calling `done` for each result
+    /// as it arrives (from the worker threads, one at a time).
+    pub fn run_all(&self, jobs: &[Job], threads: usize, done: impl Fn(PointResult) + Send) {
+        let next = Mutex::new(0usize);
+        let done = Mutex::new(done);
+        std::thread::scope(|scope| {
+            for _ in 0..threads.max(1) {
+                scope.spawn(|| loop {
+                    let index = {
+                        let mut next = next.lock().unwrap();
+                        *next += 1;
+                        *next - 1
+                    };
+                    let Some(job) = jobs.get(index) else { break };
+                    let result = self.run(job);
+                    (done.lock().unwrap())(result);
+                });
+            }
+        });
+    }
+}
+
+/// "exit 0", "exit 1", "trap", "error".
+fn short_exit(outcome: &Outcome) -> String {
+    match &outcome.exit {
+        crate::outcome::ExitStatus::Code(n) => format!("exit {n}"),
+        crate::outcome::ExitStatus::Trap(_) => "trap".into(),
+        crate::outcome::ExitStatus::HostError(_) => "host-error".into(),
+    }
+}
+
+fn adapter_bytes(flavour: Flavour, kind: AdapterKind) -> Result<Vec<u8>> {
+    if kind == AdapterKind::Wasmtime {
+        return Ok(match flavour {
+            Flavour::Command => WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER,
+            Flavour::Reactor => WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
+        }
+        .to_vec());
+    }
+    let path = paths::adapter_dir().join(match flavour {
+        Flavour::Command => "wasi_snapshot_preview1.command.wasm",
+        Flavour::Reactor => "wasi_snapshot_preview1.reactor.wasm",
+    });
+    // The adapters are rebuilt now and then (briefly missing): retry.
+    for _ in 0..60 {
+        if let Ok(bytes) = std::fs::read(&path) {
+            return Ok(bytes);
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    std::fs::read(&path)
+        .with_context(|| format!("reading {} (run ci/build-adapters.sh first)", path.display()))
+}
+
+fn encode(module: &[u8], flavour: Flavour, kind: AdapterKind) -> Result<Vec<u8>> {
+    let adapter = adapter_bytes(flavour, kind)?;
+    match flavour {
+        Flavour::Command => component::encode(module, &adapter),
+        Flavour::Reactor => component::encode(&host::with_reactor_world(module)?, &adapter),
+    }
+    .map_err(|e| anyhow!("{e:?}"))
+}
+
+/// `target/test-programs/sweep-outputs/<program>/<dimension>/<point>/`.
+pub fn outputs_dir(job: &Job) -> PathBuf {
+    paths::test_programs_dir()
+        .join("sweep-outputs")
+        .join(job.build.to_string().replace('/', "-"))
+        .join(job.point.dimension.name())
+        .join(job.point.slug())
+}
+
+/// Saves both runs of a failing point for inspection (best effort).
+fn save_outputs(job: &Job, native: &Outcome, ours: &Outcome) {
+    let dir = outputs_dir(job);
+    let _ = std::fs::remove_dir_all(&dir);
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    for (run, outcome) in [("native", native), ("ours", ours)] {
+        let _ = std::fs::write(dir.join(format!("{run}.stdout")), &outcome.stdout);
+        let _ = std::fs::write(dir.join(format!("{run}.stderr")), &outcome.stderr);
+        let _ = std::fs::write(dir.join(format!("{run}.exit")), format!("{}\n", outcome.exit));
+    }
+}
