@@ -1,13 +1,21 @@
 //! The P1 descriptor table: P1 file descriptor numbers mapped to WASI 0.2
 //! resources and the P1-only state that goes with them (position, flags).
+//!
+//! Numbers are handed out the way the native host hands them out
+//! (wasmtime-wasi's `Descriptors::push`): the highest number closed earlier
+//! comes back first, and only when none is free does the table take the
+//! next number above every number used so far.
 
 use crate::errno::{self, Errno};
 
 /// Capacity of the table. Descriptors are a fixed array inside the state
-/// block so that the low-memory arena of Go modules can hold them.
-pub const CAPACITY: usize = 128;
+/// block so that the low-memory arena of Go modules can hold them
+/// (docs/memory.md: the budget of that arena). 256 covers Go's own `os`
+/// package tests, which hold about 150 at once.
+pub const CAPACITY: usize = 256;
 
 pub mod kind {
+    /// Above every number used so far.
     pub const FREE: u8 = 0;
     pub const STDIN: u8 = 1;
     pub const STDOUT: u8 = 2;
@@ -17,11 +25,14 @@ pub mod kind {
     pub const DIRECTORY: u8 = 5;
     /// Reserved by `adapter_open_badfd`: occupied, but every use is EBADF.
     pub const BAD: u8 = 6;
+    /// Closed (or renumbered away); handed out again before any new number.
+    pub const RELEASED: u8 = 7;
 }
 
 /// `flags` bits.
 pub mod flag {
-    /// A preopened directory.
+    /// A preopened directory: `position` holds its identity (see
+    /// `Descriptor::preopen`).
     pub const PREOPEN: u8 = 1 << 0;
     /// The guest asked for O_APPEND.
     pub const APPEND: u8 = 1 << 1;
@@ -32,7 +43,9 @@ pub mod flag {
     pub const FILETYPE_KNOWN: u8 = 1 << 3;
 }
 
-#[repr(C)]
+/// One slot, 20 bytes (4-byte packing keeps the 64-bit position from
+/// padding the entry to 24: the Go arena is small).
+#[repr(C, packed(4))]
 #[derive(Clone, Copy)]
 pub struct Descriptor {
     pub kind: u8,
@@ -45,17 +58,30 @@ pub struct Descriptor {
     pub handle: u32,
     /// Output stream: stdout/stderr, or the append stream of a file.
     pub stream: u32,
-    /// Preopens: the length of the preopen's name; its index in
-    /// `get-directories` is the descriptor number minus 3.
-    pub preopen_name_len: u32,
-    /// Current offset of a file.
+    /// Files: the current offset. Preopened directories: the preopen's
+    /// index in `get-directories` (low half) and its name length (high
+    /// half), so that the identity moves with the descriptor on
+    /// `fd_renumber`.
     pub position: u64,
+}
+
+const _: () = assert!(core::mem::size_of::<Descriptor>() == 20);
+
+/// Where a preopened directory came from.
+#[cfg_attr(feature = "proxy", allow(dead_code))]
+pub struct Preopen {
+    pub index: u32,
+    pub name_len: u32,
 }
 
 #[repr(C)]
 pub struct Descriptors {
     /// 1 once the preopens were fetched from the host.
     pub preopens_loaded: u32,
+    /// One above the highest number ever handed out.
+    high_water: u32,
+    /// How many slots below `high_water` are `RELEASED`.
+    released: u32,
     pub entries: [Descriptor; CAPACITY],
 }
 
@@ -64,6 +90,7 @@ impl Descriptors {
         self.entries[0].kind = kind::STDIN;
         self.entries[1].kind = kind::STDOUT;
         self.entries[2].kind = kind::STDERR;
+        self.high_water = 3;
     }
 
     /// The descriptor `fd`, if open.
@@ -72,40 +99,61 @@ impl Descriptors {
             self.load_preopens();
         }
         match self.entries.get_mut(fd as usize) {
-            Some(d) if d.kind != kind::FREE && d.kind != kind::BAD => Ok(d),
+            Some(d) if d.is_open() => Ok(d),
             _ => Err(errno::BADF),
         }
     }
 
-    /// Takes the lowest free slot, like a native host.
+    /// Takes the number the native host would take (see the module doc).
     pub fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
         if self.preopens_loaded == 0 {
             self.load_preopens();
         }
-        for (fd, slot) in self.entries.iter_mut().enumerate() {
-            if slot.kind == kind::FREE {
-                *slot = descriptor;
-                return Ok(fd as u32);
+        self.push(descriptor)
+    }
+
+    fn push(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
+        let fd = if self.released > 0 {
+            let mut fd = self.high_water as usize;
+            loop {
+                fd -= 1;
+                if self.entries[fd].kind == kind::RELEASED {
+                    break;
+                }
             }
-        }
-        Err(errno::MFILE)
+            self.released -= 1;
+            fd
+        } else if (self.high_water as usize) < CAPACITY {
+            self.high_water += 1;
+            self.high_water as usize - 1
+        } else {
+            return Err(errno::MFILE);
+        };
+        self.entries[fd] = descriptor;
+        Ok(fd as u32)
     }
 
     /// Removes `fd` and returns what it held, so the caller drops resources.
     pub fn remove(&mut self, fd: u32) -> Result<Descriptor, Errno> {
         let slot = self.get(fd)?;
         let old = *slot;
-        *slot = Descriptor::EMPTY;
+        slot.release();
+        self.released += 1;
         Ok(old)
     }
 
-    /// Puts `descriptor` at the open slot `fd` and returns what was there.
-    pub fn replace(&mut self, fd: u32, descriptor: Descriptor) -> Result<Descriptor, Errno> {
-        let slot = self.get(fd)?;
-        Ok(core::mem::replace(slot, descriptor))
+    /// `fd_renumber`: moves the open `from` onto the open `to` and returns
+    /// what `to` held; `from` becomes free.
+    pub fn renumber(&mut self, from: u32, to: u32) -> Result<Descriptor, Errno> {
+        let moved = *self.get(from)?;
+        let slot = self.get(to)?;
+        let old = core::mem::replace(slot, moved);
+        self.entries[from as usize].release();
+        self.released += 1;
+        Ok(old)
     }
 
-    /// Occupies the lowest free slot with a descriptor that answers EBADF.
+    /// Occupies a number with a descriptor that answers EBADF.
     pub fn insert_bad(&mut self) -> Result<u32, Errno> {
         self.insert(Descriptor { kind: kind::BAD, ..Descriptor::EMPTY })
     }
@@ -113,7 +161,8 @@ impl Descriptors {
     pub fn remove_bad(&mut self, fd: u32) -> Result<(), Errno> {
         match self.entries.get_mut(fd as usize) {
             Some(slot) if slot.kind == kind::BAD => {
-                *slot = Descriptor::EMPTY;
+                slot.release();
+                self.released += 1;
                 Ok(())
             }
             _ => Err(errno::BADF),
@@ -130,6 +179,19 @@ impl Descriptors {
     fn load_preopens(&mut self) {
         self.preopens_loaded = 1;
     }
+
+    /// Adds a preopen at the next number (start-up, before any other
+    /// descriptor exists); false when the table is full.
+    #[cfg(not(feature = "proxy"))]
+    pub fn push_preopen(&mut self, handle: u32, preopen: Preopen) -> bool {
+        let descriptor = Descriptor {
+            flags: flag::PREOPEN | flag::FILETYPE_KNOWN,
+            filetype: crate::errno::filetype::DIRECTORY,
+            position: u64::from(preopen.index) | u64::from(preopen.name_len) << 32,
+            ..Descriptor::new(kind::DIRECTORY, handle)
+        };
+        self.push(descriptor).is_ok()
+    }
 }
 
 impl Descriptor {
@@ -140,12 +202,29 @@ impl Descriptor {
         reserved: 0,
         handle: 0,
         stream: 0,
-        preopen_name_len: 0,
         position: 0,
     };
 
     #[cfg_attr(feature = "proxy", allow(dead_code))]
     pub fn new(kind: u8, handle: u32) -> Descriptor {
         Descriptor { kind, handle, ..Descriptor::EMPTY }
+    }
+
+    fn is_open(&self) -> bool {
+        !matches!(self.kind, kind::FREE | kind::BAD | kind::RELEASED)
+    }
+
+    fn release(&mut self) {
+        *self = Descriptor { kind: kind::RELEASED, ..Descriptor::EMPTY };
+    }
+
+    /// The preopen this descriptor is, if it is one.
+    #[cfg_attr(feature = "proxy", allow(dead_code))]
+    pub fn preopen(&self) -> Option<Preopen> {
+        if self.flags & flag::PREOPEN == 0 {
+            return None;
+        }
+        let identity = self.position;
+        Some(Preopen { index: identity as u32, name_len: (identity >> 32) as u32 })
     }
 }

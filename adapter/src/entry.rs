@@ -40,7 +40,7 @@ fn bootstrap(previous: usize) {
     }
     globals::set_state_ptr(STATE_PLACING as *mut State);
     let (kind, base, end) = placement::place();
-    if base == 0 {
+    if kind == 0 {
         borrow_stack_for_report();
         placement_failed();
     }

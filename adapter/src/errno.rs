@@ -7,16 +7,18 @@ pub type Errno = u16;
 
 pub const SUCCESS: Errno = 0;
 pub const BADF: Errno = 8;
+pub const FAULT: Errno = 21;
 pub const ILSEQ: Errno = 25;
+pub const INTR: Errno = 27;
 pub const INVAL: Errno = 28;
 pub const IO: Errno = 29;
 pub const MFILE: Errno = 33;
 pub const NAMETOOLONG: Errno = 37;
+pub const NOMEM: Errno = 48;
 pub const NOTDIR: Errno = 54;
 pub const NOTSOCK: Errno = 57;
 pub const NOTSUP: Errno = 58;
 pub const OVERFLOW: Errno = 61;
-pub const PIPE: Errno = 64;
 pub const SPIPE: Errno = 70;
 
 /// Maps a `wasi:filesystem/types.error-code` (its enum index) to a P1 errno.
@@ -54,6 +56,28 @@ pub fn from_error_code(code: u8) -> Errno {
         _ => core::hint::black_box(WORDS[4]),
     };
     ((word >> ((index % 8) * 8)) & 0xff) as Errno
+}
+
+/// Maps a `stream-error` the way the native host does: a closed stream is
+/// EIO, a failed operation the filesystem error behind it (EIO when there
+/// is none). Releases the `error` resource.
+pub fn from_stream_error(tag: u8, error: u32) -> Errno {
+    if tag == crate::wasi::io::STREAM_ERROR_CLOSED {
+        return IO;
+    }
+    #[cfg(not(feature = "proxy"))]
+    let code = {
+        let mut ret = crate::wasi::ReturnArea::new();
+        // SAFETY: a borrow of the live `error` handle.
+        unsafe { crate::wasi::filesystem::filesystem_error_code(error, ret.ptr()) };
+        let code: crate::wasi::filesystem::ByteResult = ret.get();
+        if code.is_err != 0 { from_error_code(code.value) } else { IO }
+    };
+    #[cfg(feature = "proxy")]
+    let code = IO;
+    // SAFETY: the own `error` handle of the failed call, dropped once.
+    unsafe { crate::wasi::io::drop_error(error) };
+    code
 }
 
 /// P1 filetype values.

@@ -92,8 +92,8 @@ p1_exports! {
 #[cfg(feature = "proxy")]
 p1_exports! {
     fn args_get(argv: u32, buf: u32) => crate::errno::SUCCESS;
-    fn fd_pwrite(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd);
-    fn fd_pread(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd);
+    fn fd_pwrite(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd, true);
+    fn fd_pread(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd, false);
     fn environ_get(environ: u32, buf: u32) => crate::errno::SUCCESS;
     fn args_sizes_get(count: u32, size: u32) => { p1::store_u32(count, 0); p1::store_u32(size, 0); crate::errno::SUCCESS };
     fn environ_sizes_get(count: u32, size: u32) => { p1::store_u32(count, 0); p1::store_u32(size, 0); crate::errno::SUCCESS };

@@ -62,7 +62,7 @@ impl ImportPlan {
             end: (ptr + len) as u32,
             may_spill: may_spill as u32,
         };
-        let spill_mark = if spill.used_end != 0 { spill.used_end } else { spill.base };
+        let spill_mark = spill.used_end;
         ImportPlan { saved, spill_mark }
     }
 }
@@ -75,33 +75,60 @@ impl Drop for ImportPlan {
     }
 }
 
-/// Zeroes spill memory handed out since `mark`. Go >= 1.24 adopts pages
-/// grown by others as fresh heap and assumes they are zero.
+/// Zeroes spill memory handed out since `mark` (the `used_end` when the
+/// plan began, or 0 if there was no spill region then), because Go >= 1.24
+/// adopts pages grown by others as fresh heap and assumes they are zero.
+/// A region grown during the plan lies above any earlier one (memory only
+/// grows upwards), so a mark below the current region means all of it.
 fn release_spill(spill: &mut Spill, mark: u32) {
-    if spill.base == 0 || spill.used_end <= mark || mark < spill.base {
+    if spill.base == 0 {
         return;
     }
-    // SAFETY: `[mark, used_end)` lies inside the spill pages.
-    unsafe { memory::fill(mark as usize, 0, (spill.used_end - mark) as usize) };
-    spill.used_end = mark;
+    let from = mark.max(spill.base);
+    if spill.used_end > from {
+        // SAFETY: `[from, used_end)` lies inside the spill pages.
+        unsafe { memory::fill(from as usize, 0, (spill.used_end - from) as usize) };
+        spill.used_end = from;
+    }
 }
 
 fn align_up(value: usize, align: usize) -> usize {
     (value + align - 1) & !(align - 1)
 }
 
-/// Transient pages can be reused while nobody grew memory after them (Go
-/// 1.24 and later adopt such pages into their heap when they grow) and, for
+/// Serves `len` bytes from transient pages.
+///
+/// The region is reused while nobody else grew memory after it (Go 1.24
+/// and later adopt such pages into their heap when they grow) and, for
 /// grown arenas, once settled (before that a guest allocator might claim
-/// them).
+/// it). When it is too small it is extended in place: within one adapter
+/// call nobody else grows memory, so while the region ends at the end of
+/// memory the next pages continue it. Only when someone else grew memory
+/// since (between calls, when no plan holds any of it: every plan zeroes
+/// and releases what it took) does a fresh region start.
 fn spill_alloc(spill: &mut Spill, settled: bool, len: usize, align: usize) -> usize {
-    let reusable = spill.base != 0 && memory::size_pages() == spill.pages_at_grow as usize && settled;
-    if reusable {
+    let at_end_of_memory = spill.base != 0 && memory::size_pages() == spill.pages_at_grow as usize;
+    // Part of the region held by a live plan (an earlier allocation of the
+    // same host call, say): continue it even before the arena settled.
+    let held = spill.used_end > spill.base;
+    if at_end_of_memory && (settled || held) {
         let start = align_up((spill.used_end as usize).max(spill.base as usize), align);
-        if start + len <= spill.end as usize {
-            spill.used_end = (start + len) as u32;
-            return start;
+        let needed = start + len;
+        if needed > spill.end as usize {
+            let pages = (needed - spill.end as usize).div_ceil(PAGE_SIZE);
+            if memory::grow(pages).is_none() {
+                crate::fatal!("cannot grow memory for a host result of size", len);
+            }
+            spill.end += (pages * PAGE_SIZE) as u32;
+            spill.pages_at_grow = memory::size_pages() as u32;
         }
+        spill.used_end = needed as u32;
+        return start;
+    }
+    if held {
+        // Only reachable if memory grew under a live plan, which nothing in
+        // the adapter allows: the zeroing guarantee would be lost.
+        crate::fatal!("spill memory still in use after memory grew; in use up to", spill.used_end as usize);
     }
     let pages = (len + align).div_ceil(PAGE_SIZE);
     let Some(base) = memory::grow(pages) else {
@@ -131,17 +158,40 @@ pub unsafe extern "C" fn cabi_import_realloc(
     if raw_state <= crate::globals::STATE_PLACING {
         crate::fatal!("cabi_import_realloc called outside of an adapter call");
     }
-    if !old_ptr.is_null() || old_len != 0 {
-        crate::fatal!("host asked to grow an earlier allocation at", old_ptr as usize);
-    }
     let (plan, spill, settled) = state::allocation();
-    let start = align_up(plan.cursor as usize, align.max(1));
-    if start + new_len <= plan.end as usize {
-        plan.cursor = (start + new_len) as u32;
-        return start as *mut u8;
+    let align = align.max(1);
+    let old = old_ptr as usize;
+    if old_ptr.is_null() {
+        return allocate(plan, spill, settled == 1, align, new_len) as *mut u8;
+    }
+    // A resize of an earlier allocation of the same result (hosts that
+    // transcode strings allocate the worst case, then shrink). The last
+    // allocation of the plan's own area resizes in place.
+    let is_last = old + old_len == plan.cursor as usize;
+    if is_last && old + new_len <= plan.end as usize {
+        plan.cursor = (old + new_len) as u32;
+        return old_ptr;
+    }
+    if new_len <= old_len {
+        return old_ptr;
+    }
+    let new = allocate(plan, spill, settled == 1, align, new_len);
+    // SAFETY: both blocks were handed out by this function for the active
+    // plan; the new one does not overlap the old one.
+    unsafe { memory::copy(new, old, old_len) };
+    new as *mut u8
+}
+
+/// A fresh block for the active plan: from its area, else from spill pages
+/// when the plan allows it.
+fn allocate(plan: &mut ImportAlloc, spill: &mut Spill, settled: bool, align: usize, len: usize) -> usize {
+    let start = align_up(plan.cursor as usize, align);
+    if start + len <= plan.end as usize {
+        plan.cursor = (start + len) as u32;
+        return start;
     }
     if plan.may_spill == 0 {
-        crate::fatal!("host returned more data than the destination buffer holds; bytes requested:", new_len);
+        crate::fatal!("host returned more data than the destination buffer holds; bytes requested:", len);
     }
-    spill_alloc(spill, settled == 1, new_len, align.max(1)) as *mut u8
+    spill_alloc(spill, settled, len, align)
 }

@@ -77,7 +77,9 @@ fn align16(n: usize) -> usize {
     (n + 15) & !15
 }
 
-/// Decides where the arena goes; returns `(kind, base, end)`. Needs no stack.
+/// Decides where the arena goes; returns `(kind, base, end)`, with kind 0
+/// when memory cannot grow (a base of 0 is valid: a module whose memory
+/// starts empty gets its arena at address 0). Needs no stack.
 #[inline(always)]
 pub fn place() -> (u32, usize, usize) {
     if is_go_module() {
@@ -169,7 +171,7 @@ pub fn guest_took_memory(state: &State) -> bool {
 
 /// Moves the state to freshly grown pages. Returns the base of the new
 /// arena (its state block is at `stack_top(GROWN_PAGES, base)`), or 0 if
-/// memory cannot grow. Needs no stack; the caller switches the stack
+/// memory cannot grow (a new arena is never at 0: the old one is below it). Needs no stack; the caller switches the stack
 /// pointer (only legal when no adapter frame is live).
 #[inline(always)]
 pub fn relocate(state: usize) -> usize {

@@ -1,7 +1,8 @@
 //! Preopened directories: installed as descriptors 3, 4, ... in the order
-//! `wasi:filesystem/preopens.get-directories` lists them.
+//! `wasi:filesystem/preopens.get-directories` lists them; each remembers its
+//! index in that list, which survives `fd_renumber`.
 
-use crate::descriptors::{flag, kind, Descriptor, Descriptors};
+use crate::descriptors::{Descriptors, Preopen};
 use crate::import_alloc::ImportPlan;
 use crate::wasi::{filesystem, ListRef, ReturnArea};
 
@@ -24,19 +25,11 @@ pub fn install(table: &mut Descriptors) {
     let list = fetch();
     for index in 0..list.len as usize {
         let preopen = element(list, index);
-        let fd = 3 + index;
-        match table.entries.get_mut(fd) {
-            Some(slot) => {
-                *slot = Descriptor {
-                    flags: flag::PREOPEN | flag::FILETYPE_KNOWN,
-                    filetype: crate::errno::filetype::DIRECTORY,
-                    preopen_name_len: preopen.name_len,
-                    ..Descriptor::new(kind::DIRECTORY, preopen.handle)
-                };
-            }
+        let identity = Preopen { index: index as u32, name_len: preopen.name_len };
+        if !table.push_preopen(preopen.handle, identity) {
             // More preopens than descriptors: release the rest.
             // SAFETY: an own handle the host just gave us.
-            None => unsafe { filesystem::drop_descriptor(preopen.handle) },
+            unsafe { filesystem::drop_descriptor(preopen.handle) };
         }
     }
     drop(plan);

@@ -6,9 +6,6 @@
 
 use crate::descriptors::Descriptors;
 use crate::import_alloc::{ImportAlloc, Spill};
-#[cfg(not(feature = "proxy"))]
-use crate::p1::readdir::ReaddirCache;
-
 
 /// "P1ADAPTR" and "STATE-OK", little-endian.
 pub const HEAD_CANARY: u64 = 0x5254_5041_4441_3150;
@@ -47,9 +44,6 @@ pub struct State {
     /// returns `paused_at` without calling the host.
     pub clock_paused: u32,
     pub paused_at: u64,
-    #[cfg(not(feature = "proxy"))]
-    pub readdir: ReaddirCache,
-
     pub descriptors: Descriptors,
     pub tail_canary: u64,
 }

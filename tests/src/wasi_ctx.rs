@@ -33,6 +33,10 @@ pub fn builder(spec: &CaseSpec, sandbox: &Path) -> Result<(WasiCtxBuilder, Captu
         stderr: MemoryOutputPipe::new(OUTPUT_CAPACITY),
     };
     let mut builder = WasiCtxBuilder::new();
+    // As `wasmtime run` does; it decides how the native host serves a lone
+    // relative clock in poll_oneoff. Preopens copy this flag, so it comes
+    // first.
+    builder.allow_blocking_current_thread(true);
     builder
         .args(&spec.args)
         .envs(&spec.env)

@@ -1,7 +1,17 @@
-//! fd_read, fd_write, fd_pread, fd_pwrite, fd_seek, fd_tell: moving bytes
-//! through every iovec the guest passes.
+//! fd_read, fd_write, fd_pread, fd_pwrite, fd_seek, fd_tell.
+//!
+//! The checks run in the native host's order: the iovec array first (its
+//! size against the per-call budget, then each entry up to the first
+//! non-empty one), then the descriptor, then the transfer itself. The
+//! transfer happens even when every iovec is empty, so a zero-length call
+//! still meets the descriptor's own errors (no read right, a bad offset)
+//! and an empty append still moves the position to the end of the file.
+//!
+//! Beyond the native host, which moves only the first non-empty iovec, the
+//! adapter goes on with the following ones while each transfer completes
+//! (what `readv`/`writev` do); see docs/p1-coverage.md.
 
-use super::{iovec, store_u32, store_u64};
+use super::{check_range, iovec, store_u32, store_u64, HOSTCALL_BUDGET};
 use crate::descriptors::{kind, Descriptor};
 use crate::errno::{self, Errno};
 use crate::import_alloc::ImportPlan;
@@ -19,58 +29,110 @@ const WHENCE_CUR: u32 = 1;
 #[cfg(not(feature = "proxy"))]
 const WHENCE_END: u32 = 2;
 
-/// Moves bytes through each non-empty iovec in turn with `transfer(buf,
-/// len, done_so_far)`, stopping at the first short transfer. An error after
-/// some bytes moved ends the call with those bytes, like a native short
-/// read or write; an error before is the call's errno. Stores the total.
-fn each_iovec(
-    iovs: u32,
-    iovs_len: u32,
-    total_out: u32,
-    mut transfer: impl FnMut(usize, usize, usize) -> Result<usize, Errno>,
-) -> Errno {
-    let mut total = 0usize;
-    for i in 0..iovs_len {
-        let (buf, len) = iovec(iovs, i);
-        if len == 0 {
-            continue;
+/// The guest's iovec array, checked the way the native host checks it.
+struct Iovecs {
+    list: u32,
+    len: u32,
+    /// Index of the first non-empty iovec (`len` when all are empty).
+    first: u32,
+}
+
+impl Iovecs {
+    fn scan(list: u32, len: u32) -> Result<Iovecs, Errno> {
+        let array_bytes = u64::from(len) * 8;
+        if array_bytes > HOSTCALL_BUDGET {
+            return Err(errno::NOMEM);
         }
-        match transfer(buf, len, total) {
-            Ok(n) => {
-                total += n;
-                if n < len {
-                    break;
+        for i in 0..len {
+            check_range(list, u64::from(i) * 8 + 8)?;
+            let (_, buf_len) = iovec(list, i);
+            if buf_len != 0 {
+                if buf_len as u64 > HOSTCALL_BUDGET - array_bytes {
+                    return Err(errno::NOMEM);
                 }
+                return Ok(Iovecs { list, len, first: i });
             }
-            Err(_) if total > 0 => break,
-            Err(e) => return e,
         }
+        Ok(Iovecs { list, len, first: len })
     }
-    store_u32(total_out, total as u32);
-    errno::SUCCESS
+
+    /// Moves bytes through the first non-empty iovec (or, when all are
+    /// empty, through an empty buffer) with `transfer(buf, len, done)`,
+    /// then through the following ones while each completes. An error
+    /// before any byte moved is the call's errno; after, the call ends
+    /// with the bytes moved, like a native short read or write.
+    fn each(&self, mut transfer: impl FnMut(usize, usize, usize) -> Result<usize, Errno>) -> Result<usize, Errno> {
+        if self.first == self.len {
+            return transfer(0, 0, 0);
+        }
+        let (buf, len) = iovec(self.list, self.first);
+        check_range(buf as u32, len as u64)?;
+        let mut total = transfer(buf, len, 0)?;
+        if total < len {
+            return Ok(total);
+        }
+        for i in self.first + 1..self.len {
+            if check_range(self.list, u64::from(i) * 8 + 8).is_err() {
+                break;
+            }
+            let (buf, len) = iovec(self.list, i);
+            if len == 0 {
+                continue;
+            }
+            // Anything the native host would refuse ends the call here.
+            if len as u64 > HOSTCALL_BUDGET || check_range(buf as u32, len as u64).is_err() {
+                break;
+            }
+            match transfer(buf, len, total) {
+                Ok(n) => {
+                    total += n;
+                    if n < len {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        Ok(total)
+    }
+}
+
+/// Stores the count of a successful transfer, or returns its errno.
+fn finish(result: Result<usize, Errno>, out: u32) -> Errno {
+    match result {
+        Ok(n) => {
+            store_u32(out, n as u32);
+            errno::SUCCESS
+        }
+        Err(e) => e,
+    }
 }
 
 pub fn fd_write(fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> Errno {
-    let d = match state::get().descriptors.get(fd) {
-        Ok(d) => d,
-        Err(e) => return e,
-    };
-    each_iovec(iovs, iovs_len, nwritten, |buf, len, _| match d.kind {
-        kind::STDOUT | kind::STDERR => write_stream(stdio::output_stream(d), buf, len),
-        #[cfg(not(feature = "proxy"))]
-        kind::FILE => write_file(d, buf, len, None),
-        _ => Err(errno::BADF),
-    })
+    let result = Iovecs::scan(iovs, iovs_len).and_then(|iovecs| {
+        let d = state::get().descriptors.get(fd)?;
+        iovecs.each(|buf, len, _| match d.kind {
+            kind::STDOUT | kind::STDERR => write_stream(stdio::output_stream(d), buf, len),
+            #[cfg(not(feature = "proxy"))]
+            kind::FILE => write_file(d, buf, len, None),
+            _ => Err(errno::BADF),
+        })
+    });
+    finish(result, nwritten)
 }
 
 #[cfg(not(feature = "proxy"))]
 pub fn fd_pwrite(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) -> Errno {
-    match file(fd) {
-        Ok(d) => each_iovec(iovs, iovs_len, nwritten, |buf, len, done| {
-            write_file(d, buf, len, Some(offset + done as u64))
-        }),
-        Err(e) => e,
-    }
+    let result = Iovecs::scan(iovs, iovs_len).and_then(|iovecs| {
+        let d = state::get().descriptors.get(fd)?;
+        match d.kind {
+            kind::FILE => iovecs.each(|buf, len, done| write_file(d, buf, len, Some(offset.wrapping_add(done as u64)))),
+            // Writing to a stream at an offset: ESPIPE; anything else EBADF.
+            kind::STDOUT | kind::STDERR => Err(errno::SPIPE),
+            _ => Err(errno::BADF),
+        }
+    });
+    finish(result, nwritten)
 }
 
 /// Writes all of `[buf, buf + len)` to a stream, in chunks the host accepts.
@@ -78,45 +140,58 @@ pub(super) fn write_stream(stream: u32, buf: usize, len: usize) -> Result<usize,
     let mut done = 0;
     while done < len {
         let chunk = (len - done).min(STREAM_WRITE_CHUNK);
-        let mut ret = ReturnArea::new();
-        // SAFETY: the guest's buffer, passed to the host as a list.
-        unsafe { io::output_blocking_write_and_flush(stream, (buf + done) as *const u8, chunk, ret.ptr()) };
-        let result: UnitStreamResult = ret.get();
-        if result.is_err != 0 {
-            return Err(stream_error(result.error_tag, result.error_handle));
-        }
+        write_chunk(stream, buf + done, chunk)?;
         done += chunk;
     }
     Ok(done)
 }
 
+/// One `blocking-write-and-flush` (also of zero bytes, which still reaches
+/// the file behind an append stream and meets its errors).
+pub(super) fn write_chunk(stream: u32, buf: usize, len: usize) -> Result<(), Errno> {
+    let mut ret = ReturnArea::new();
+    // SAFETY: the guest's buffer (bounds checked by the caller), passed to
+    // the host as a list.
+    unsafe { io::output_blocking_write_and_flush(stream, buf as *const u8, len, ret.ptr()) };
+    let result: UnitStreamResult = ret.get();
+    if result.is_err != 0 {
+        return Err(errno::from_stream_error(result.error_tag, result.error_handle));
+    }
+    Ok(())
+}
+
 pub fn fd_read(fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> Errno {
-    let d = match state::get().descriptors.get(fd) {
-        Ok(d) => d,
-        Err(e) => return e,
-    };
-    each_iovec(iovs, iovs_len, nread, |buf, len, done| match d.kind {
-        // Block for the first bytes only; later iovecs take what is already
-        // there, like readv(2).
-        kind::STDIN => read_stream(stdio::input_stream(d), buf, len, done == 0),
-        #[cfg(not(feature = "proxy"))]
-        kind::FILE => read_file(d, buf, len, None),
-        _ => Err(errno::BADF),
-    })
+    let result = Iovecs::scan(iovs, iovs_len).and_then(|iovecs| {
+        let d = state::get().descriptors.get(fd)?;
+        iovecs.each(|buf, len, done| match d.kind {
+            // Block for the first bytes only; later iovecs take what is
+            // already there, like readv(2).
+            kind::STDIN => read_stream(stdio::input_stream(d), buf, len, done == 0),
+            #[cfg(not(feature = "proxy"))]
+            kind::FILE => read_file(d, buf, len, None),
+            _ => Err(errno::BADF),
+        })
+    });
+    finish(result, nread)
 }
 
 #[cfg(not(feature = "proxy"))]
 pub fn fd_pread(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> Errno {
-    match file(fd) {
-        Ok(d) => each_iovec(iovs, iovs_len, nread, |buf, len, done| {
-            read_file(d, buf, len, Some(offset + done as u64))
-        }),
-        Err(e) => e,
-    }
+    let result = Iovecs::scan(iovs, iovs_len).and_then(|iovecs| {
+        let d = state::get().descriptors.get(fd)?;
+        match d.kind {
+            kind::FILE => iovecs.each(|buf, len, done| read_file(d, buf, len, Some(offset.wrapping_add(done as u64)))),
+            // Reading from a stream at an offset: ESPIPE; anything else EBADF.
+            kind::STDIN => Err(errno::SPIPE),
+            _ => Err(errno::BADF),
+        }
+    });
+    finish(result, nread)
 }
 
 /// Reads into `[buf, buf + len)` straight from the host. End of stream is a
-/// zero-byte read.
+/// zero-byte read; a blocking read that returns nothing (only possible for
+/// an empty buffer) is EINTR, as on the native host.
 fn read_stream(stream: u32, buf: usize, len: usize, blocking: bool) -> Result<usize, Errno> {
     let plan = ImportPlan::into_buffer(buf, len);
     let mut ret = ReturnArea::new();
@@ -135,34 +210,28 @@ fn read_stream(stream: u32, buf: usize, len: usize, blocking: bool) -> Result<us
         if tag == STREAM_ERROR_CLOSED {
             return Ok(0);
         }
-        return Err(stream_error(tag, result.word2));
+        return Err(errno::from_stream_error(tag, result.word2));
+    }
+    if result.word2 == 0 && blocking {
+        return Err(errno::INTR);
     }
     Ok(result.word2 as usize)
 }
 
-/// Maps a stream error and releases its `error` resource.
-fn stream_error(tag: u8, handle: u32) -> Errno {
-    if tag == STREAM_ERROR_CLOSED {
-        return errno::PIPE;
-    }
-    // SAFETY: an own `error` handle from the failed call.
-    unsafe { io::drop_error(handle) };
-    errno::IO
-}
-
 /// fd_pread/fd_pwrite in the proxy flavour, which has no files: the error
-/// positioned I/O gets on whatever the descriptor is.
+/// positioned I/O gets on a standard stream or a bad descriptor.
 #[cfg(feature = "proxy")]
-pub fn positioned_io_without_files(fd: u32) -> Errno {
-    match file(fd) {
+pub fn positioned_io_without_files(fd: u32, write: bool) -> Errno {
+    match state::get().descriptors.get(fd) {
+        Ok(d) if (d.kind == kind::STDIN) != write => errno::SPIPE,
         Ok(_) => errno::BADF,
         Err(e) => e,
     }
 }
 
-/// A descriptor that supports positioned I/O: a file. Stdio answers ESPIPE
+/// A descriptor with a position: a file. Standard streams answer ESPIPE
 /// like the native host.
-fn file(fd: u32) -> Result<&'static mut Descriptor, Errno> {
+fn seekable(fd: u32) -> Result<&'static mut Descriptor, Errno> {
     let d = state::get().descriptors.get(fd)?;
     match d.kind {
         kind::FILE => Ok(d),
@@ -177,13 +246,13 @@ pub fn fd_seek(fd: u32, offset: i64, whence: u32, new_offset: u32) -> Errno {
     if whence > 2 {
         return errno::INVAL;
     }
-    let d = match file(fd) {
+    let d = match seekable(fd) {
         Ok(d) => d,
         Err(e) => return e,
     };
     let position = match whence {
         WHENCE_SET if offset >= 0 => Some(offset as u64),
-        WHENCE_CUR => d.position.checked_add_signed(offset),
+        WHENCE_CUR => { d.position }.checked_add_signed(offset),
         #[cfg(not(feature = "proxy"))]
         WHENCE_END => match super::files::stat(d.handle) {
             Ok(stat) => stat.size.checked_add_signed(offset),
@@ -202,7 +271,7 @@ pub fn fd_seek(fd: u32, offset: i64, whence: u32, new_offset: u32) -> Errno {
 }
 
 pub fn fd_tell(fd: u32, out: u32) -> Errno {
-    match file(fd) {
+    match seekable(fd) {
         Ok(d) => {
             store_u64(out, d.position);
             errno::SUCCESS

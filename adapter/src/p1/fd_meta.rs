@@ -138,13 +138,7 @@ fn release(old: &Descriptor) {
     match old.kind {
         kind::STDIN | kind::STDOUT | kind::STDERR => stdio::drop_streams(old),
         #[cfg(not(feature = "proxy"))]
-        kind::FILE | kind::DIRECTORY => {
-            let cache = &mut state::get().readdir;
-            if cache.dir_handle == old.handle {
-                super::readdir::close_stream(cache);
-            }
-            files::release(old)
-        }
+        kind::FILE | kind::DIRECTORY => files::release(old),
         _ => {}
     }
 }
@@ -159,11 +153,7 @@ pub fn fd_renumber(from: u32, to: u32) -> Errno {
     if from == to {
         return errno::SUCCESS;
     }
-    let moved = match table.remove(from) {
-        Ok(d) => d,
-        Err(e) => return e,
-    };
-    match table.replace(to, moved) {
+    match table.renumber(from, to) {
         Ok(old) => {
             release(&old);
             errno::SUCCESS
@@ -318,12 +308,12 @@ pub fn fd_prestat_get(fd: u32, out: u32) -> Errno {
         Ok(d) => d,
         Err(e) => return e,
     };
-    if d.flags & flag::PREOPEN == 0 {
+    let Some(preopen) = d.preopen() else {
         return errno::BADF;
-    }
+    };
     // prestat: tag 0 (dir) at 0, name length at 4.
     store_u32(out, 0);
-    store_u32(out + 4, d.preopen_name_len);
+    store_u32(out + 4, preopen.name_len);
     errno::SUCCESS
 }
 
@@ -334,14 +324,14 @@ pub fn fd_prestat_dir_name(fd: u32, buf: u32, len: u32) -> Errno {
         Ok(d) => d,
         Err(e) => return e,
     };
-    if d.flags & flag::PREOPEN == 0 {
+    let Some(preopen) = d.preopen() else {
         return errno::NOTDIR;
-    }
-    if d.preopen_name_len > len {
+    };
+    if preopen.name_len > len {
         return errno::NAMETOOLONG;
     }
     #[cfg(not(feature = "proxy"))]
-    crate::preopens::copy_name(fd as usize - 3, buf as usize, len as usize);
+    crate::preopens::copy_name(preopen.index as usize, buf as usize, len as usize);
     errno::SUCCESS
 }
 

@@ -53,21 +53,12 @@ pub fn metadata_hash_lower(ret: &ReturnArea) -> Result<u64, Errno> {
 
 /// Writes to a file at `offset`, or at its position (advancing it). On an
 /// O_APPEND descriptor every write appends, `pwrite` included (Linux
-/// semantics, as the native host implements them), and a positional write
-/// leaves the position at the new end of the file.
+/// semantics, as the native host implements them), and a write at the
+/// position (not a positional one) leaves the position at the new end of
+/// the file, even when it wrote nothing.
 pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
     if d.flags & flag::APPEND != 0 {
-        if d.stream == 0 {
-            let mut ret = ReturnArea::new();
-            // SAFETY: plain import call on a handle the descriptor owns.
-            unsafe { filesystem::append_via_stream(d.handle, ret.ptr()) };
-            let result: HandleResult = ret.get();
-            if result.is_err != 0 {
-                return Err(errno::from_error_code(result.payload as u8));
-            }
-            d.stream = result.payload;
-        }
-        let written = super::fd_io::write_stream(d.stream, buf, len)?;
+        let written = append(d, buf, len)?;
         if offset.is_none() {
             d.position = stat(d.handle)?.size;
         }
@@ -75,7 +66,8 @@ pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64
     }
     let at = offset.unwrap_or(d.position);
     let mut ret = ReturnArea::new();
-    // SAFETY: the guest's buffer, passed to the host as a list.
+    // SAFETY: the guest's buffer (bounds checked by the caller), passed to
+    // the host as a list.
     unsafe { filesystem::write(d.handle, buf as *const u8, len, at, ret.ptr()) };
     let result: U64Result = ret.get();
     if result.is_err != 0 {
@@ -87,23 +79,68 @@ pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64
     Ok(result.payload as usize)
 }
 
+/// Appends through the descriptor's append stream, opened on first use. A
+/// stream that failed is closed by the host, so it is dropped and the next
+/// append opens a fresh one (each native append is independent).
+fn append(d: &mut Descriptor, buf: usize, len: usize) -> Result<usize, Errno> {
+    if d.stream == 0 {
+        let mut ret = ReturnArea::new();
+        // SAFETY: plain import call on a handle the descriptor owns.
+        unsafe { filesystem::append_via_stream(d.handle, ret.ptr()) };
+        let result: HandleResult = ret.get();
+        if result.is_err != 0 {
+            return Err(errno::from_error_code(result.payload as u8));
+        }
+        d.stream = result.payload;
+    }
+    let result = if len == 0 {
+        super::fd_io::write_chunk(d.stream, buf, 0).map(|()| 0)
+    } else {
+        super::fd_io::write_stream(d.stream, buf, len)
+    };
+    if result.is_err() {
+        // SAFETY: the stream this descriptor owns, dropped once.
+        unsafe { crate::wasi::io::drop_output_stream(d.stream) };
+        d.stream = 0;
+    }
+    result
+}
+
+/// The most the host returns from one `read` (wasmtime-wasi's
+/// `MAX_READ_SIZE_ALLOC`); the native `fd_pread` returns at most this much
+/// too, while its `fd_read` fills the whole buffer.
+const HOST_READ_CHUNK: usize = 64 * 1024;
+
+/// Reads from a file at `offset` (one host read, like the native
+/// `fd_pread`), or at its position until the buffer is full or the file
+/// ends (like the native `fd_read`), advancing the position.
 pub fn read_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
-    let at = offset.unwrap_or(d.position);
+    let Some(at) = offset else {
+        let mut done = read_at(d.handle, buf, len.min(HOST_READ_CHUNK), d.position)?;
+        while done < len {
+            match read_at(d.handle, buf + done, (len - done).min(HOST_READ_CHUNK), d.position + done as u64) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => done += n,
+            }
+        }
+        d.position += done as u64;
+        return Ok(done);
+    };
+    read_at(d.handle, buf, len.min(HOST_READ_CHUNK), at)
+}
+
+fn read_at(handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
     let plan = ImportPlan::into_buffer(buf, len);
     let mut ret = ReturnArea::new();
     // SAFETY: results land in the guest's buffer per the plan.
-    unsafe { filesystem::read(d.handle, len as u64, at, ret.ptr()) };
+    unsafe { filesystem::read(handle, len as u64, at, ret.ptr()) };
     drop(plan);
     let result: filesystem::FileReadResult = ret.get();
     if result.is_err != 0 {
         return Err(errno::from_error_code(result.ptr as u8));
     }
-    if offset.is_none() {
-        d.position += u64::from(result.len);
-    }
     Ok(result.len as usize)
 }
-
 
 /// `fd_fdstat_get` of a file or non-preopened directory, as the native host
 /// computes it: rights from the host's descriptor flags and type, flags from

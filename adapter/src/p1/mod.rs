@@ -36,6 +36,23 @@ pub fn store_u64(ptr: u32, value: u64) {
     unsafe { crate::memory::write_u64_unaligned(ptr as usize, value) }
 }
 
+/// How many bytes the native host lets one call copy (wasmtime's hostcall
+/// fuel, 128 MiB): an iovec array, a buffer or a path beyond it is ENOMEM
+/// there, checked before anything else is looked at.
+pub const HOSTCALL_BUDGET: u64 = 128 << 20;
+
+/// EFAULT unless `[ptr, ptr + len)` lies inside linear memory. The native
+/// host traps on such pointers; the adapter answers instead, and never
+/// reads or writes past the end of memory (or wraps around to its start).
+#[inline(always)]
+pub fn check_range(ptr: u32, len: u64) -> Result<(), Errno> {
+    if u64::from(ptr) + len > crate::memory::size_pages() as u64 * crate::memory::PAGE_SIZE as u64 {
+        Err(crate::errno::FAULT)
+    } else {
+        Ok(())
+    }
+}
+
 /// An iovec / ciovec as P1 lays it out: `{ buf: u32, buf_len: u32 }`.
 #[inline(always)]
 pub fn iovec(list: u32, index: u32) -> (usize, usize) {

@@ -4,7 +4,7 @@
 
 use super::files::{self, metadata_hash_lower, unit_result};
 use super::store_u32;
-use super::strings::check_utf8;
+use super::strings::{check_utf8, Paths};
 use crate::descriptors::{flag, kind, Descriptor};
 use crate::errno::{self, filetype, Errno};
 use crate::import_alloc::ImportPlan;
@@ -77,7 +77,7 @@ pub fn path_open(
 }
 
 fn open(dirfd: u32, lookup: u32, path: u32, path_len: u32, oflags: u32, rights: u64, fdflags: u32) -> Result<u32, Errno> {
-    check_utf8(path, path_len)?;
+    Paths::new().check(path, path_len)?;
     let mut descriptor_flags = 0;
     if rights & RIGHT_FD_READ != 0 {
         descriptor_flags |= filesystem::descriptor_flags::READ;
@@ -158,7 +158,7 @@ pub fn path_filestat_get(dirfd: u32, lookup: u32, path: u32, path_len: u32, out:
     let result = (|| {
         let flags = path_flags(lookup)?;
         let dir = dir_handle(dirfd)?;
-        check_utf8(path, path_len)?;
+        Paths::new().check(path, path_len)?;
         let mut ret = ReturnArea::new();
         // SAFETY: the path is the guest's buffer, passed as a string.
         unsafe { filesystem::stat_at(dir, flags, path as *const u8, path_len as usize, ret.ptr()) };
@@ -190,7 +190,17 @@ enum PathOp {
 fn simple(op: PathOp, dirfd: u32, path: u32, path_len: u32) -> Errno {
     let result = (|| {
         let dir = dir_handle(dirfd)?;
-        check_utf8(path, path_len)?;
+        match op {
+            // The native host reads this one path without charging it to the
+            // call's budget; a path longer than any the host can take is
+            // ENAMETOOLONG there.
+            PathOp::UnlinkFile if u64::from(path_len) > super::HOSTCALL_BUDGET => {
+                check_utf8(path, path_len)?;
+                return Err(errno::NAMETOOLONG);
+            }
+            PathOp::UnlinkFile => check_utf8(path, path_len)?,
+            _ => Paths::new().check(path, path_len)?,
+        }
         let mut ret = ReturnArea::new();
         let (ptr, len) = (path as *const u8, path_len as usize);
         // SAFETY: the path is the guest's buffer, passed as a string.
@@ -222,8 +232,9 @@ pub fn path_rename(old_fd: u32, old_path: u32, old_len: u32, new_fd: u32, new_pa
     let result = (|| {
         let old_dir = dir_handle(old_fd)?;
         let new_dir = dir_handle(new_fd)?;
-        check_utf8(old_path, old_len)?;
-        check_utf8(new_path, new_len)?;
+        let mut paths = Paths::new();
+        paths.check(old_path, old_len)?;
+        paths.check(new_path, new_len)?;
         let mut ret = ReturnArea::new();
         // SAFETY: both paths are guest buffers, passed as strings.
         unsafe {
@@ -255,8 +266,9 @@ pub fn path_link(
         let flags = path_flags(old_lookup)?;
         let old_dir = dir_handle(old_fd)?;
         let new_dir = dir_handle(new_fd)?;
-        check_utf8(old_path, old_len)?;
-        check_utf8(new_path, new_len)?;
+        let mut paths = Paths::new();
+        paths.check(old_path, old_len)?;
+        paths.check(new_path, new_len)?;
         let mut ret = ReturnArea::new();
         // SAFETY: both paths are guest buffers, passed as strings.
         unsafe {
@@ -279,8 +291,9 @@ pub fn path_link(
 pub fn path_symlink(old_path: u32, old_len: u32, dirfd: u32, new_path: u32, new_len: u32) -> Errno {
     let result = (|| {
         let dir = dir_handle(dirfd)?;
-        check_utf8(old_path, old_len)?;
-        check_utf8(new_path, new_len)?;
+        let mut paths = Paths::new();
+        paths.check(old_path, old_len)?;
+        paths.check(new_path, new_len)?;
         let mut ret = ReturnArea::new();
         // SAFETY: both paths are guest buffers, passed as strings.
         unsafe {
@@ -303,7 +316,7 @@ pub fn path_symlink(old_path: u32, old_len: u32, dirfd: u32, new_path: u32, new_
 pub fn path_readlink(dirfd: u32, path: u32, path_len: u32, buf: u32, buf_len: u32, bufused: u32) -> Errno {
     let result = (|| {
         let dir = dir_handle(dirfd)?;
-        check_utf8(path, path_len)?;
+        Paths::new().check(path, path_len)?;
         let plan = ImportPlan::into_scratch();
         let mut ret = ReturnArea::new();
         // SAFETY: the path is the guest's buffer; the target lands in scratch.
@@ -338,7 +351,7 @@ pub fn path_filestat_set_times(
         let access = super::times::new_timestamp(fst_flags, atim, super::times::ACCESS)?;
         let modification = super::times::new_timestamp(fst_flags, mtim, super::times::MODIFICATION)?;
         let dir = dir_handle(dirfd)?;
-        check_utf8(path, path_len)?;
+        Paths::new().check(path, path_len)?;
         let mut ret = ReturnArea::new();
         // SAFETY: the path is the guest's buffer, passed as a string.
         unsafe {

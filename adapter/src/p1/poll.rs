@@ -1,28 +1,33 @@
-//! poll_oneoff.
+//! poll_oneoff, answering as the native host does:
+//! * no subscriptions: EINVAL;
+//! * a single relative clock: sleep, then one event with `nbytes` 1 (the
+//!   native host's shortcut, which also takes the CPU-time clocks);
+//! * otherwise every subscription is checked in order before anything
+//!   waits: a malformed one (unknown tag, clock id or flag bits) is EINVAL,
+//!   a CPU-time clock EINVAL, a descriptor that cannot be polled (closed,
+//!   a directory, stdout for reading, ...) EBADF, each failing the whole
+//!   call. Then the ready subscriptions are reported in subscription order,
+//!   in the tiers the native host's poll loop produces:
+//!   1. what is ready at once: writes to files, and standard streams whose
+//!      host stream is ready (one host poll with a zero timeout);
+//!   2. otherwise clocks already due (zero timeouts, past deadlines), which
+//!      the native host readies on its second round, and reads from files
+//!      (ready when the host's background read finishes; with a clock due
+//!      as well the native order is a race, and both are reported);
+//!   3. otherwise the call waits for a standard stream or the earliest
+//!      clock, and reports what is ready then.
 //!
-//! Like the native host, every subscription that is ready when the call
-//! returns is reported, in subscription order, and the call blocks only when
-//! none is ready yet:
-//! * clocks become ready when their deadline has passed (relative timeouts
-//!   count from the start of the call; absolute ones are converted to that);
-//! * regular files are always ready (read events flag a hang-up at end of
-//!   file, as the native host does);
-//! * standard streams are ready when the host stream is, which takes one
-//!   host poll over at most three pollables (stdin, stdout, stderr) plus one
-//!   timer for the earliest clock.
-//!
-//! One deliberate difference: a subscription on a descriptor that cannot be
-//! polled (closed, a directory) reports EBADF in its own event instead of
-//! failing the whole call, since Go treats any errno from poll_oneoff as
-//! fatal.
+//! Read events on files flag a hang-up at end of file; clock deadlines count
+//! from the start of the call.
 
+use super::{check_range, HOSTCALL_BUDGET};
 use crate::descriptors::kind;
 use crate::errno::{self, Errno};
 use crate::wasi::{clocks, io, ListRef, ReturnArea};
 use crate::{memory, state, stdio};
 
-const SUBSCRIPTION_SIZE: usize = 48;
-const EVENT_SIZE: usize = 32;
+const SUBSCRIPTION_SIZE: u32 = 48;
+const EVENT_SIZE: u32 = 32;
 const EVENTTYPE_CLOCK: u8 = 0;
 const EVENTTYPE_FD_READ: u8 = 1;
 const EVENTTYPE_FD_WRITE: u8 = 2;
@@ -30,27 +35,42 @@ const SUBCLOCKFLAGS_ABSTIME: u16 = 1;
 #[cfg(not(feature = "proxy"))]
 const EVENTRWFLAGS_HANGUP: u16 = 1;
 
+/// A decoded subscription: what the native host reads with its typed
+/// guest-memory accessors, with the same EINVAL for values it cannot decode.
 struct Subscription {
     userdata: u64,
     tag: u8,
+    /// Clock subscriptions.
     clock_id: u32,
     timeout: u64,
-    flags: u16,
+    absolute: bool,
+    /// FD subscriptions.
     fd: u32,
 }
 
-fn read_subscription(subs: u32, index: u32) -> Subscription {
-    let base = subs as usize + index as usize * SUBSCRIPTION_SIZE;
-    // SAFETY: guest pointer per P1; see `super::store_u32`.
-    unsafe {
-        Subscription {
-            userdata: memory::read_u64_unaligned(base),
-            tag: *((base + 8) as *const u8),
-            clock_id: memory::read_u32(base + 16),
-            timeout: memory::read_u64_unaligned(base + 24),
-            flags: core::ptr::read_unaligned((base + 40) as *const u16),
-            fd: memory::read_u32(base + 16),
+fn read_subscription(subs: u32, index: u32) -> Result<Subscription, Errno> {
+    let offset = u64::from(index) * u64::from(SUBSCRIPTION_SIZE);
+    check_range(subs, offset + u64::from(SUBSCRIPTION_SIZE))?;
+    let base = subs as usize + offset as usize;
+    // SAFETY: inside memory (checked above); unaligned reads, as P1 does
+    // not promise alignment.
+    let (userdata, tag, word, timeout, flags) = unsafe {
+        (
+            memory::read_u64_unaligned(base),
+            *((base + 8) as *const u8),
+            memory::read_u32(base + 16),
+            memory::read_u64_unaligned(base + 24),
+            core::ptr::read_unaligned((base + 40) as *const u16),
+        )
+    };
+    match tag {
+        EVENTTYPE_CLOCK if word <= super::clocks::THREAD_CPUTIME && flags & !SUBCLOCKFLAGS_ABSTIME == 0 => {
+            Ok(Subscription { userdata, tag, clock_id: word, timeout, absolute: flags != 0, fd: 0 })
         }
+        EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE => {
+            Ok(Subscription { userdata, tag, clock_id: 0, timeout: 0, absolute: false, fd: word })
+        }
+        _ => Err(errno::INVAL),
     }
 }
 
@@ -58,11 +78,13 @@ fn read_subscription(subs: u32, index: u32) -> Subscription {
 enum Kind {
     /// Ready once this many nanoseconds have passed since the call began.
     Clock(u64),
-    /// Ready now, with these event flags.
-    Now(u16),
+    /// A write to a file: ready at once.
+    FileWrite,
+    /// A read from a file at this position: ready a moment later.
+    #[cfg_attr(feature = "proxy", allow(dead_code))]
+    FileRead { handle: u32, position: u64 },
     /// Ready when the host stream in this pollable slot is.
     Stream(usize),
-    Failed(Errno),
 }
 
 /// Slots of the (at most three) standard-stream pollables: stdin for
@@ -70,57 +92,120 @@ enum Kind {
 const STREAM_SLOTS: usize = 3;
 
 pub fn poll_oneoff(subs: u32, events: u32, count: u32, nevents_out: u32) -> Errno {
+    match poll(subs, events, count) {
+        Ok(written) => {
+            super::store_u32(nevents_out, written);
+            errno::SUCCESS
+        }
+        Err(e) => e,
+    }
+}
+
+/// What pass 1 found.
+#[derive(Default)]
+struct Found {
+    earliest_clock: Option<u64>,
+    clock_due: bool,
+    file_write: bool,
+    file_read: bool,
+}
+
+/// Which subscriptions pass 2 reports.
+struct Ready {
+    /// Bits of the ready standard-stream slots.
+    streams: u32,
+    /// Clocks whose delay is at most this are due (`None`: no clock is).
+    clocks_until: Option<u64>,
+    files: bool,
+}
+
+fn poll(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
     if count == 0 {
-        return errno::INVAL;
+        return Err(errno::INVAL);
+    }
+    if count == 1 {
+        let sub = read_subscription(subs, 0)?;
+        if sub.tag == EVENTTYPE_CLOCK && !sub.absolute {
+            sleep(sub.timeout);
+            write_event(events, 0, sub.userdata, sub.tag, 0, 1)?;
+            return Ok(1);
+        }
+    }
+    let subs_bytes = u64::from(count) * u64::from(SUBSCRIPTION_SIZE);
+    if subs_bytes > HOSTCALL_BUDGET || u64::from(count) * u64::from(EVENT_SIZE) > HOSTCALL_BUDGET - subs_bytes {
+        return Err(errno::NOMEM);
     }
     let mut start = Start { monotonic: super::clocks::monotonic_now(), realtime: None };
 
-    // Pass 1: what is ready now, what to wait for.
+    // Pass 1: check every subscription, note what is ready when.
     let mut streams = [0u32; STREAM_SLOTS];
-    let mut earliest_clock: Option<u64> = None;
-    let mut ready_now = false;
-    for i in 0..count {
-        match classify(&read_subscription(subs, i), &mut start, Some(&mut streams)) {
-            Kind::Clock(delay) => {
-                ready_now |= delay == 0;
-                earliest_clock = Some(earliest_clock.map_or(delay, |d| d.min(delay)));
-            }
-            Kind::Stream(_) => {}
-            Kind::Now(_) | Kind::Failed(_) => ready_now = true,
-        }
-    }
-
-    // Wait: not at all if something is ready, else until a stream is ready
-    // or the earliest clock fires.
-    let timeout = if ready_now { Some(0) } else { earliest_clock };
-    let ready_streams = wait(&streams, timeout);
-    let elapsed = super::clocks::monotonic_now().saturating_sub(start.monotonic);
-
-    // Pass 2: report every ready subscription, in order.
-    let mut written = 0u32;
-    for i in 0..count {
-        let sub = read_subscription(subs, i);
-        let event = match classify(&sub, &mut start, None) {
-            Kind::Clock(delay) if delay <= elapsed => Some((errno::SUCCESS, 0, 0)),
-            Kind::Clock(_) => None,
-            Kind::Now(flags) => Some((errno::SUCCESS, flags, 1)),
-            Kind::Stream(slot) if ready_streams & (1 << slot) != 0 => Some((errno::SUCCESS, 0, 1)),
-            Kind::Stream(_) => None,
-            Kind::Failed(e) => Some((e, 0, 0)),
-        };
-        if let Some((error, flags, nbytes)) = event {
-            write_event(events, written, sub.userdata, error, sub.tag, flags, nbytes);
-            written += 1;
-        }
-    }
+    let ready = classify_all(subs, count, &mut start, &mut streams).map(|found| decide(&found, &streams, &start));
     for pollable in streams {
         if pollable != 0 {
             // SAFETY: own handles created by `classify` in pass 1.
             unsafe { io::drop_pollable(pollable) };
         }
     }
-    super::store_u32(nevents_out, written);
-    errno::SUCCESS
+    let ready = ready?;
+
+    // Pass 2: report every ready subscription, in order.
+    let mut written = 0u32;
+    for i in 0..count {
+        let sub = read_subscription(subs, i)?;
+        let event = match classify(&sub, &mut start, None)? {
+            Kind::Clock(delay) if ready.clocks_until.is_some_and(|until| delay <= until) => Some((0, 0)),
+            Kind::FileWrite | Kind::FileRead { .. } if !ready.files => None,
+            Kind::FileWrite => Some((0, 1)),
+            #[cfg(not(feature = "proxy"))]
+            Kind::FileRead { handle, position } => {
+                let at_end = super::files::stat(handle)?.size <= position;
+                Some((if at_end { EVENTRWFLAGS_HANGUP } else { 0 }, 1))
+            }
+            #[cfg(feature = "proxy")]
+            Kind::FileRead { .. } => None,
+            Kind::Stream(slot) if ready.streams & (1 << slot) != 0 => Some((0, 1)),
+            Kind::Clock(_) | Kind::Stream(_) => None,
+        };
+        if let Some((flags, nbytes)) = event {
+            write_event(events, written, sub.userdata, sub.tag, flags, nbytes)?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+/// The three tiers of the module doc, in order.
+fn decide(found: &Found, streams: &[u32; STREAM_SLOTS], start: &Start) -> Ready {
+    let has_streams = streams.iter().any(|&p| p != 0);
+    let at_once = if has_streams { wait(streams, Some(0)) } else { 0 };
+    if at_once != 0 || found.file_write {
+        return Ready { streams: at_once, clocks_until: None, files: found.file_write };
+    }
+    if found.clock_due || found.file_read {
+        return Ready { streams: 0, clocks_until: Some(0), files: found.file_read };
+    }
+    let ready_streams = wait(streams, found.earliest_clock);
+    let elapsed = super::clocks::monotonic_now().saturating_sub(start.monotonic);
+    Ready { streams: ready_streams, clocks_until: Some(elapsed), files: false }
+}
+
+/// Pass 1 over all subscriptions. Stream subscriptions get a pollable in
+/// `streams` (one per stream).
+fn classify_all(subs: u32, count: u32, start: &mut Start, streams: &mut [u32; STREAM_SLOTS]) -> Result<Found, Errno> {
+    let mut found = Found::default();
+    for i in 0..count {
+        let sub = read_subscription(subs, i)?;
+        match classify(&sub, start, Some(&mut *streams))? {
+            Kind::Clock(delay) => {
+                found.clock_due |= delay == 0;
+                found.earliest_clock = Some(found.earliest_clock.map_or(delay, |d| d.min(delay)));
+            }
+            Kind::FileWrite => found.file_write = true,
+            Kind::FileRead { .. } => found.file_read = true,
+            Kind::Stream(_) => {}
+        }
+    }
+    Ok(found)
 }
 
 /// The clocks at the start of the call, so both passes measure deadlines
@@ -144,37 +229,20 @@ impl Start {
 
 /// Sorts a subscription. With `streams`, a stream subscription also gets a
 /// pollable there (one per stream); without, only its slot is named.
-fn classify(sub: &Subscription, start: &mut Start, streams: Option<&mut [u32; STREAM_SLOTS]>) -> Kind {
-    match sub.tag {
-        EVENTTYPE_CLOCK => match clock_delay(sub, start) {
-            Ok(delay) => Kind::Clock(delay),
-            Err(e) => Kind::Failed(e),
-        },
-        EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE => fd_kind(sub, streams),
-        _ => Kind::Failed(errno::INVAL),
+fn classify(sub: &Subscription, start: &mut Start, streams: Option<&mut [u32; STREAM_SLOTS]>) -> Result<Kind, Errno> {
+    if sub.tag == EVENTTYPE_CLOCK {
+        return clock_delay(sub, start).map(Kind::Clock);
     }
-}
-
-fn fd_kind(sub: &Subscription, streams: Option<&mut [u32; STREAM_SLOTS]>) -> Kind {
-    let d = match state::get().descriptors.get(sub.fd) {
-        Ok(d) => d,
-        Err(e) => return Kind::Failed(e),
-    };
+    let d = state::get().descriptors.get(sub.fd)?;
     let reading = sub.tag == EVENTTYPE_FD_READ;
     let slot = match (d.kind, reading) {
         (kind::STDIN, true) => 0,
         (kind::STDOUT, false) => 1,
         (kind::STDERR, false) => 2,
         #[cfg(not(feature = "proxy"))]
-        (kind::FILE, true) => {
-            return match super::files::stat(d.handle) {
-                Ok(stat) if stat.size <= d.position => Kind::Now(EVENTRWFLAGS_HANGUP),
-                Ok(_) => Kind::Now(0),
-                Err(e) => Kind::Failed(e),
-            }
-        }
-        (kind::FILE, false) => return Kind::Now(0),
-        _ => return Kind::Failed(errno::BADF),
+        (kind::FILE, true) => return Ok(Kind::FileRead { handle: d.handle, position: d.position }),
+        (kind::FILE, false) => return Ok(Kind::FileWrite),
+        _ => return Err(errno::BADF),
     };
     if let Some(streams) = streams.filter(|streams| streams[slot] == 0) {
         // SAFETY: plain import calls on streams the descriptor owns.
@@ -186,16 +254,16 @@ fn fd_kind(sub: &Subscription, streams: Option<&mut [u32; STREAM_SLOTS]>) -> Kin
             }
         };
     }
-    Kind::Stream(slot)
+    Ok(Kind::Stream(slot))
 }
 
 /// Nanoseconds from the start of the call until the clock subscription
-/// fires; a deadline in the past fires at once.
+/// fires; a deadline in the past fires at once. The CPU-time clocks cannot
+/// be waited on (EINVAL, as on the native host).
 fn clock_delay(sub: &Subscription, start: &mut Start) -> Result<u64, Errno> {
-    let absolute = sub.flags & SUBCLOCKFLAGS_ABSTIME != 0;
     match sub.clock_id {
-        super::clocks::MONOTONIC if absolute => Ok(sub.timeout.saturating_sub(start.monotonic)),
-        super::clocks::MONOTONIC | super::clocks::REALTIME if !absolute => Ok(sub.timeout),
+        super::clocks::MONOTONIC if sub.absolute => Ok(sub.timeout.saturating_sub(start.monotonic)),
+        super::clocks::MONOTONIC | super::clocks::REALTIME if !sub.absolute => Ok(sub.timeout),
         super::clocks::REALTIME => Ok(sub.timeout.saturating_sub(start.realtime())),
         _ => Err(errno::INVAL),
     }
@@ -259,15 +327,17 @@ fn sleep(nanos: u64) {
     }
 }
 
-fn write_event(events: u32, index: u32, userdata: u64, error: Errno, kind: u8, flags: u16, nbytes: u64) {
-    let out = events as usize + index as usize * EVENT_SIZE;
-    // SAFETY: guest pointer per P1.
+fn write_event(events: u32, index: u32, userdata: u64, kind: u8, flags: u16, nbytes: u64) -> Result<(), Errno> {
+    let offset = u64::from(index) * u64::from(EVENT_SIZE);
+    check_range(events, offset + u64::from(EVENT_SIZE))?;
+    let out = events as usize + offset as usize;
+    // SAFETY: inside memory (checked above).
     unsafe {
-        memory::fill(out, 0, EVENT_SIZE);
+        memory::fill(out, 0, EVENT_SIZE as usize);
         memory::write_u64_unaligned(out, userdata);
-        core::ptr::write_unaligned((out + 8) as *mut u16, error);
         *((out + 10) as *mut u8) = kind;
         memory::write_u64_unaligned(out + 16, nbytes);
         core::ptr::write_unaligned((out + 24) as *mut u16, flags);
     }
+    Ok(())
 }

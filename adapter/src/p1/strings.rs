@@ -7,8 +7,32 @@
 
 use crate::errno::{self, Errno};
 
-/// EILSEQ unless `[ptr, ptr + len)` is valid UTF-8.
+/// Checks guest paths the way the native host reads them: its length
+/// against what is left of the call's copy budget (ENOMEM; two paths of one
+/// call share it), then its bounds (EFAULT, where the native host traps),
+/// then its encoding (EILSEQ).
+pub struct Paths {
+    budget: u64,
+}
+
+impl Paths {
+    pub fn new() -> Paths {
+        Paths { budget: super::HOSTCALL_BUDGET }
+    }
+
+    pub fn check(&mut self, ptr: u32, len: u32) -> Result<(), Errno> {
+        if u64::from(len) > self.budget {
+            return Err(errno::NOMEM);
+        }
+        self.budget -= u64::from(len);
+        check_utf8(ptr, len)
+    }
+}
+
+/// EFAULT unless `[ptr, ptr + len)` is in memory, then EILSEQ unless it is
+/// valid UTF-8.
 pub fn check_utf8(ptr: u32, len: u32) -> Result<(), Errno> {
+    super::check_range(ptr, u64::from(len))?;
     if is_utf8(ptr as usize, len as usize) {
         Ok(())
     } else {

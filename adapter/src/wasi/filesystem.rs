@@ -226,6 +226,10 @@ extern "C" {
     pub fn read_directory_entry(stream: Handle, ret: *mut u8);
     #[link_name = "[resource-drop]descriptor"]
     pub fn drop_descriptor(fd: Handle);
+    /// `filesystem-error-code: func(err: borrow<error>) -> option<error-code>`;
+    /// writes a `ByteResult` (is_some, code).
+    #[link_name = "filesystem-error-code"]
+    pub fn filesystem_error_code(err: u32, ret: *mut u8);
     #[link_name = "[resource-drop]directory-entry-stream"]
     pub fn drop_directory_entry_stream(stream: Handle);
 }
