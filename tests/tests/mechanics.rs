@@ -216,3 +216,44 @@ fn malformed_arguments_are_einval_not_traps() {
     );
     assert_passed(&outcome);
 }
+
+/// A module whose memory starts with no pages (AssemblyScript programs that
+/// only exit are like this): `memory.grow` answers 0, the old size, which is
+/// a valid base for the adapter's arena.
+#[test]
+fn empty_memory_gets_an_arena_at_address_zero() {
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (memory (export "memory") 0)
+      (func (export "_start") (call $exit (i32.const 7))))"#;
+    let module = wat::parse_str(wat).expect("test guest is valid WAT");
+    let adapter = adapters::ours(ExitMode::WithCode).expect("adapter built by ci/build-adapters.sh");
+    let bytes = component::encode(&module, &adapter.bytes).expect("encodes as a component");
+    let outcome = component::run(&bytes, &cases::spec("mechanics")).expect("runs");
+    assert_eq!(outcome.exit, ExitStatus::Code(7), "stderr: {}", String::from_utf8_lossy(&outcome.stderr));
+}
+
+/// Pointers that run past the end of memory (or wrap around it) trap on the
+/// native host; the adapter answers EFAULT and reads nothing outside the
+/// guest's memory (docs/p1-coverage.md).
+#[test]
+fn pointers_past_the_end_of_memory_are_efault() {
+    let outcome = run_guest(
+        r#"
+        ;; a path that runs past the end of the single page
+        (call $check (i32.eq (call $path_open (i32.const 3) (i32.const 0) (i32.const 0xfff0) (i32.const 0x20)
+            (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x500)) (i32.const 21)) (i32.const 10))
+        ;; a path whose end wraps around the address space to low memory
+        (call $check (i32.eq (call $path_open (i32.const 3) (i32.const 0) (i32.const 0xfffffff0) (i32.const 0x20)
+            (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x500)) (i32.const 21)) (i32.const 11))
+        ;; an iovec whose buffer runs past the end
+        (i32.store (i32.const 0x600) (i32.const 0xff00))
+        (i32.store (i32.const 0x604) (i32.const 0x200))
+        (call $check (i32.eq (call $fd_write (i32.const 1) (i32.const 0x600) (i32.const 1) (i32.const 0x420)) (i32.const 21)) (i32.const 12))
+        ;; an iovec array that runs past the end
+        (call $check (i32.eq (call $fd_write (i32.const 1) (i32.const 0xfffc) (i32.const 1) (i32.const 0x420)) (i32.const 21)) (i32.const 13))
+        (call $exit (i32.const 0))
+        "#,
+    );
+    assert_passed(&outcome);
+}

@@ -41,12 +41,18 @@ pub fn store_u64(ptr: u32, value: u64) {
 /// there, checked before anything else is looked at.
 pub const HOSTCALL_BUDGET: u64 = 128 << 20;
 
-/// EFAULT unless `[ptr, ptr + len)` lies inside linear memory. The native
-/// host traps on such pointers; the adapter answers instead, and never
-/// reads or writes past the end of memory (or wraps around to its start).
+/// EFAULT unless `[ptr, ptr + len)` lies inside linear memory and outside
+/// the adapter's arena. The native host traps on pointers past the end of
+/// memory (where the arena's pages do not even exist); the adapter answers
+/// instead, and never reads or writes past the end of memory, wraps around
+/// to its start, or takes its own memory for the guest's.
 #[inline(always)]
 pub fn check_range(ptr: u32, len: u64) -> Result<(), Errno> {
-    if u64::from(ptr) + len > crate::memory::size_pages() as u64 * crate::memory::PAGE_SIZE as u64 {
+    let start = u64::from(ptr);
+    let end = start + len;
+    let state = crate::state::get();
+    let overlaps_arena = len != 0 && start < u64::from(state.arena_end) && end > u64::from(state.arena_base);
+    if end > crate::memory::size_pages() as u64 * crate::memory::PAGE_SIZE as u64 || overlaps_arena {
         Err(crate::errno::FAULT)
     } else {
         Ok(())
