@@ -21,7 +21,7 @@ pub use programs::{Build, Built, Compiler, Flavour};
 
 use crate::adapters::ExitMode;
 use crate::compare::{self, Difference};
-use crate::outcome::Outcome;
+use crate::outcome::{ExitStatus, Outcome};
 use crate::{component, paths};
 use anyhow::{anyhow, Context, Result};
 use std::collections::HashMap;
@@ -263,6 +263,13 @@ impl Runner {
             }
         };
         result.native = Some(short_exit(&expected));
+        if matches!(&expected.exit, ExitStatus::Trap(t) if t.contains("interrupt")) {
+            result.ours = Verdict::Error(format!(
+                "the native run exceeded the run time limit ({}s): the point is too slow to compare",
+                crate::engine::RUN_TIMEOUT_TICKS
+            ));
+            return result;
+        }
         let adapted = |kind: AdapterKind| -> Verdict {
             let component = self.component(job.build, module, kind);
             let component = match component.as_ref() {
@@ -317,9 +324,9 @@ impl Runner {
 /// "exit 0", "exit 1", "trap", "error".
 fn short_exit(outcome: &Outcome) -> String {
     match &outcome.exit {
-        crate::outcome::ExitStatus::Code(n) => format!("exit {n}"),
-        crate::outcome::ExitStatus::Trap(_) => "trap".into(),
-        crate::outcome::ExitStatus::HostError(_) => "host-error".into(),
+        ExitStatus::Code(n) => format!("exit {n}"),
+        ExitStatus::Trap(_) => "trap".into(),
+        ExitStatus::HostError(_) => "host-error".into(),
     }
 }
 

@@ -9,10 +9,11 @@
 //! 1 if our adapter differs anywhere, 2 on usage errors.
 //!
 //! Toolchain ids: go1.21.13 go1.22.12 go1.23.12 go1.24.13 go1.25.9 go (the
-//! machine's Go) rust clang zig asc; a prefix selects several ("go1.2").
+//! machine's Go) rust clang zig asc; other text selects the ids it starts
+//! ("go1.2" selects the Go releases fetched through GOTOOLCHAIN).
 //! Dimensions: env args preopens iovec readdir paths.
 
-use adapter_tests::sweeps::{self, Dimension, Flavour, Runner, Verdict};
+use adapter_tests::sweeps::{self, Compiler, Dimension, Flavour, Runner, Verdict};
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -20,6 +21,17 @@ use std::time::Instant;
 fn usage(problem: &str) -> ExitCode {
     eprintln!("p1-sweep: {problem}\nusage: p1-sweep [--full] [--toolchain ID,..] [--dimension DIM,..] [--flavour command|reactor] [--point TEXT] [--jobs N] [--no-wasmtime]");
     ExitCode::from(2)
+}
+
+/// An exact id selects that compiler only ("go" is the machine's Go); any
+/// other text selects the ids it starts ("go1.2": Go 1.20 to 1.29).
+fn selects(filter: &str, compiler: Compiler) -> bool {
+    let exact = Compiler::all().iter().any(|c| c.id() == filter);
+    if exact {
+        compiler.id() == filter
+    } else {
+        compiler.id().starts_with(filter)
+    }
 }
 
 fn main() -> ExitCode {
@@ -71,7 +83,7 @@ fn main() -> ExitCode {
 
     let builds: Vec<_> = sweeps::all_builds()
         .into_iter()
-        .filter(|b| toolchains.is_empty() || toolchains.iter().any(|t| b.compiler.id().starts_with(t.as_str())))
+        .filter(|b| toolchains.is_empty() || toolchains.iter().any(|t| selects(t, b.compiler)))
         .filter(|b| flavour.is_none_or(|f| b.flavour == f))
         .collect();
     if builds.is_empty() {

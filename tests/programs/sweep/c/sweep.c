@@ -155,6 +155,8 @@ static int preopens(void) {
             char text[64] = {0};
             size_t n = fread(text, 1, sizeof text - 1, f);
             fclose(f);
+            while (n > 0 && text[n - 1] == '\n')
+                n--;
             printf("  marker: %.*s\n", (int)n, text);
         } else {
             printf("  marker: %s\n", strerror(errno));

@@ -43,7 +43,7 @@ func preopens() {
 		// The marker the harness put in this preopen, found through Go's
 		// own preopen table by name.
 		if text, err := os.ReadFile(string(name) + "/marker"); err == nil {
-			fmt.Printf("  marker: %s\n", report.Head(string(text), 63))
+			fmt.Printf("  marker: %s\n", report.Head(strings.TrimRight(string(text), "\n"), 63))
 		} else {
 			fmt.Printf("  marker: %s\n", errText(err))
 		}

@@ -153,7 +153,7 @@ fn preopens() {
         let mut marker = std::path::PathBuf::from(&dir);
         marker.push("marker");
         match std::fs::read(&marker) {
-            Ok(text) => println!("  marker: {}", head(&text, 63)),
+            Ok(text) => println!("  marker: {}", head(text.trim_ascii_end(), 63)),
             Err(e) => println!("  marker: {e}"),
         }
         let mut seen = std::path::PathBuf::from(&dir);
