@@ -12,6 +12,7 @@ pub mod cli;
 pub mod compare;
 pub mod component;
 pub mod engine;
+pub mod fuzz;
 pub mod gostd;
 pub mod harness;
 pub mod native;
