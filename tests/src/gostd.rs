@@ -10,7 +10,7 @@
 //! the same. A test whose verdict changes between two native runs is
 //! natively flaky and reported as such, never as an adapter failure.
 
-use crate::adapters::{self, ExitMode};
+use crate::adapters::{self, Adapter, ExitMode};
 use crate::compare::expected_exit;
 use crate::component::{self, Host};
 use crate::outcome::ExitStatus;
@@ -50,10 +50,18 @@ pub const PACKAGES: &[&str] = &[
     "internal/poll",
 ];
 
-/// Tests left out of the comparison, as `(go version prefix, package, test)`.
-/// Every entry needs a reason; natively flaky tests are found by running
-/// natively twice and do not belong here.
-pub const EXCLUDED: &[(&str, &str, &str, &str)] = &[];
+/// A test left out of the comparison (with its subtests).
+pub struct Exclusion {
+    /// Prefix of the Go version, e.g. "go1.23".
+    pub go: &'static str,
+    pub package: &'static str,
+    pub test: &'static str,
+    pub why: &'static str,
+}
+
+/// Tests left out of the comparison. Every entry needs a reason; natively
+/// flaky tests are found by running natively twice and do not belong here.
+pub const EXCLUDED: &[Exclusion] = &[];
 
 /// `-W max-wasm-stack=8388608` in go_wasip1_wasm_exec.
 const MAX_WASM_STACK: usize = 8 << 20;
@@ -295,6 +303,10 @@ pub struct Run {
     pub exit: ExitStatus,
     pub elapsed: Duration,
     pub tests: TestLog,
+    /// Most host descriptors this process held during the run beyond those
+    /// it held before (sampled; every guest descriptor is one host
+    /// descriptor). Only meaningful when one run at a time is in progress.
+    pub peak_host_fds: usize,
 }
 
 /// Where a package's test binary runs and with what.
@@ -446,11 +458,13 @@ impl Prepared {
         let tmp = tempfile::Builder::new().prefix("gostd-tmp-").tempdir()?;
         let inv = invocation(&self.binary, &self.package_dir, tmp.path(), options);
         let started = Instant::now();
+        let sampler = FdSampler::start();
         let (log, exit) = match side {
             Side::Native => run_native(&self.module, inv)?,
             Side::Adapted => run_component(&self.component, inv)?,
         };
         let elapsed = started.elapsed();
+        let peak_host_fds = sampler.stop();
         // Tests may leave read-only directories behind; make them removable.
         let _ = Command::new("chmod").arg("-R").arg("u+rwx").arg(tmp.path()).status();
         Ok(Run {
@@ -458,7 +472,41 @@ impl Prepared {
             log,
             exit,
             elapsed,
+            peak_host_fds,
         })
+    }
+}
+
+/// Counts this process's open descriptors (`/proc/self/fd`) every few
+/// milliseconds on a thread of its own and keeps the maximum above the
+/// count at the start.
+struct FdSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<usize>,
+}
+
+impl FdSampler {
+    fn start() -> FdSampler {
+        fn open_fds() -> usize {
+            std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
+        }
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let baseline = open_fds();
+        let thread = std::thread::spawn(move || {
+            let mut peak = baseline;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(open_fds());
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            peak - baseline
+        });
+        FdSampler { stop, thread }
+    }
+
+    fn stop(self) -> usize {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap_or(0)
     }
 }
 
@@ -593,16 +641,52 @@ fn show(verdict: Option<Verdict>) -> &'static str {
     verdict.map_or("absent", Verdict::as_str)
 }
 
-/// Builds `pkg`'s tests with `go`, runs them natively and adapted, and
-/// compares the verdicts. `progress` is told what is happening.
-pub fn check(go: Toolchain, pkg: &str, options: &Options, progress: &dyn Fn(&str)) -> Result<Outcome> {
+/// Our command adapter (portable exit), read once so that every package of
+/// a run is checked against the same bytes. The adapter's owner rebuilds it
+/// now and then, leaving the file missing for a moment: wait for it.
+pub fn our_adapter() -> Result<Adapter> {
+    let waited = Instant::now();
+    loop {
+        match adapters::ours(ExitMode::Portable) {
+            Ok(adapter) => return Ok(adapter),
+            Err(_) if waited.elapsed() < ADAPTER_WAIT => {
+                std::thread::sleep(Duration::from_secs(2))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// How long `our_adapter` waits for a missing adapter to reappear.
+const ADAPTER_WAIT: Duration = Duration::from_secs(120);
+
+/// Short identification of an adapter for reports: the first 12 hex digits
+/// of its sha256.
+pub fn fingerprint(adapter: &Adapter) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(&adapter.bytes)
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Builds `pkg`'s tests with `go`, runs them natively and converted with
+/// `adapter`, and compares the verdicts. `progress` is told what is
+/// happening.
+pub fn check(
+    go: Toolchain,
+    pkg: &str,
+    adapter: &Adapter,
+    options: &Options,
+    progress: &dyn Fn(&str),
+) -> Result<Outcome> {
     let started = Instant::now();
     let binary = match build(go, pkg)? {
         TestBinary::Built(path) => path,
         TestBinary::Unavailable(reason) => return Ok(Outcome::Skipped(reason)),
     };
     let package_dir = goroot(go)?.join("src").join(pkg);
-    let adapter = adapters::ours(ExitMode::Portable)?;
     let bytes = std::fs::read(&binary)?;
     progress(&format!("{pkg} ({}): compiling", go.label()));
     let module = Module::new(engine(), &bytes).map_err(|e| anyhow!("compiling {pkg}: {e:?}"))?;
@@ -674,8 +758,10 @@ pub fn check(go: Toolchain, pkg: &str, options: &Options, progress: &dyn Fn(&str
 
 fn is_excluded(go: Toolchain, pkg: &str, test: &str) -> bool {
     let label = go.label();
-    EXCLUDED.iter().any(|(version, package, name, _why)| {
-        label.starts_with(version) && *package == pkg && (*name == test || test.starts_with(&format!("{name}/")))
+    EXCLUDED.iter().any(|e| {
+        label.starts_with(e.go)
+            && e.package == pkg
+            && (e.test == test || test.starts_with(&format!("{}/", e.test)))
     })
 }
 
@@ -720,7 +806,12 @@ fn save_logs(report: &PackageReport) {
         let _ = std::fs::write(dir.join(format!("{name}.log")), &run.log);
         let _ = std::fs::write(
             dir.join(format!("{name}.exit")),
-            format!("{} after {:.1}s\n", run.exit, run.elapsed.as_secs_f64()),
+            format!(
+                "{} after {:.1}s; peak host descriptors +{}\n",
+                run.exit,
+                run.elapsed.as_secs_f64(),
+                run.peak_host_fds
+            ),
         );
     }
     let _ = std::fs::write(dir.join("details.txt"), report.details());

@@ -19,7 +19,8 @@ fn check(pkg: &str) {
         native_runs: 1,
     };
     let progress = |line: &str| report::notice(&format!("[gostd] {line}"));
-    match gostd::check(Toolchain::Go, pkg, &options, &progress) {
+    let adapter = gostd::our_adapter().unwrap_or_else(|e| panic!("{e:?}"));
+    match gostd::check(Toolchain::Go, pkg, &adapter, &options, &progress) {
         Ok(Outcome::Skipped(reason)) => {
             report::notice(&format!("gostd {pkg}: SKIPPED, Go is not available: {reason}"))
         }

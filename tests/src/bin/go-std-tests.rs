@@ -58,11 +58,18 @@ fn main() -> Result<()> {
     let progress = |line: &str| {
         let _ = writeln!(std::io::stderr(), "[go-std-tests] {line}");
     };
+    let adapter = gostd::our_adapter()?;
+    let adapter_line = format!(
+        "adapter: {} (sha256 {}...)",
+        adapter_tests::adapters::our_command_adapter_path(adapter.exit_mode).display(),
+        gostd::fingerprint(&adapter)
+    );
+    progress(&adapter_line);
     let mut reports: Vec<PackageReport> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     for go in &releases {
         for pkg in &packages {
-            match gostd::check(*go, pkg, &options, &progress) {
+            match gostd::check(*go, pkg, &adapter, &options, &progress) {
                 Ok(Outcome::Checked(report)) => {
                     progress(&report.row());
                     reports.push(*report);
@@ -70,14 +77,26 @@ fn main() -> Result<()> {
                 Ok(Outcome::Skipped(reason)) => {
                     problems.push(format!("{pkg} ({}): SKIPPED, {reason}", go.id()))
                 }
-                Err(e) => problems.push(format!("{pkg} ({}): ERROR {e:?}", go.label())),
+                Err(e) => problems.push(format!("{pkg} ({}): ERROR {e:#}", go.label())),
             }
         }
     }
 
+    println!("{adapter_line}");
     println!("{}", gostd::table_header());
     for report in &reports {
         println!("{}", report.row());
+    }
+    // Guest descriptors held at once (approximately: sampled host
+    // descriptors), against the adapter's descriptor table.
+    for report in &reports {
+        println!(
+            "{:<15} {:<11} peak open descriptors: native {}, adapted {}",
+            report.package,
+            report.go,
+            report.native[0].peak_host_fds,
+            report.adapted.peak_host_fds
+        );
     }
     for problem in &problems {
         println!("{problem}");
