@@ -69,6 +69,20 @@ pub fn plan(builds: &[Build], dimensions: &[Dimension]) -> Vec<Job> {
     jobs
 }
 
+/// Every build in `builds` that reads the environment, at each point.
+pub fn plan_points(builds: &[Build], points: Vec<Point>) -> Vec<Job> {
+    let points: Vec<Arc<Point>> = points.into_iter().map(Arc::new).collect();
+    let mut jobs = Vec::new();
+    for &build in builds {
+        for point in &points {
+            if point.dimension.runs_on(build.compiler, build.flavour) {
+                jobs.push(Job { build, point: point.clone() });
+            }
+        }
+    }
+    jobs
+}
+
 /// The fixed, fast subset run by `cargo test` (tests/tests/sweeps.rs): the
 /// sizes around the Go start-up failure, the largest environment and
 /// argument lists, and one or two telling points of every other dimension.
@@ -235,6 +249,12 @@ impl Runner {
     /// wasmtime's.
     pub fn run(&self, job: &Job) -> PointResult {
         let started = Instant::now();
+        let mut result = self.run_untimed(job);
+        result.time = started.elapsed();
+        result
+    }
+
+    fn run_untimed(&self, job: &Job) -> PointResult {
         let mut result = PointResult {
             job: job.clone(),
             native: None,
@@ -266,7 +286,7 @@ impl Runner {
         if matches!(&expected.exit, ExitStatus::Trap(t) if t.contains("interrupt")) {
             result.ours = Verdict::Error(format!(
                 "the native run exceeded the run time limit ({}s): the point is too slow to compare",
-                crate::engine::RUN_TIMEOUT_TICKS
+                host::RUN_TIMEOUT_TICKS
             ));
             return result;
         }
@@ -295,7 +315,6 @@ impl Runner {
         if self.with_wasmtime {
             result.wasmtime = Some(adapted(AdapterKind::Wasmtime));
         }
-        result.time = started.elapsed();
         result
     }
 

@@ -1,5 +1,6 @@
 //! `p1-sweep [--full] [--toolchain ID[,ID..]] [--dimension DIM[,DIM..]]
-//! [--flavour command|reactor] [--point TEXT] [--jobs N] [--no-wasmtime]`
+//! [--flavour command|reactor] [--point TEXT] [--jobs N] [--no-wasmtime]
+//! [--env-counts FROM..TO:STEP]`
 //!
 //! Runs the sweep programs (tests/programs/sweep) point by point natively and
 //! adapted, and prints a table: native exit, our adapter ("ok" or
@@ -12,6 +13,10 @@
 //! machine's Go) rust clang zig asc; other text selects the ids it starts
 //! ("go1.2" selects the Go releases fetched through GOTOOLCHAIN).
 //! Dimensions: env args preopens iovec readdir paths.
+//!
+//! `--env-counts 1800..2600:10` runs `VARIABLE_NUMBER_n` environments of
+//! those sizes instead of the listed points (to find where a failure starts
+//! and ends).
 
 use adapter_tests::sweeps::{self, Compiler, Dimension, Flavour, Runner, Verdict};
 use std::process::ExitCode;
@@ -19,7 +24,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("p1-sweep: {problem}\nusage: p1-sweep [--full] [--toolchain ID,..] [--dimension DIM,..] [--flavour command|reactor] [--point TEXT] [--jobs N] [--no-wasmtime]");
+    eprintln!("p1-sweep: {problem}\nusage: p1-sweep [--full] [--toolchain ID,..] [--dimension DIM,..] [--flavour command|reactor] [--point TEXT] [--jobs N] [--no-wasmtime] [--env-counts FROM..TO:STEP]");
     ExitCode::from(2)
 }
 
@@ -34,6 +39,14 @@ fn selects(filter: &str, compiler: Compiler) -> bool {
     }
 }
 
+/// "FROM..TO:STEP" (TO included).
+fn parse_range(text: &str) -> Option<Vec<usize>> {
+    let (range, step) = text.split_once(':')?;
+    let (from, to) = range.split_once("..")?;
+    let (from, to, step): (usize, usize, usize) = (from.parse().ok()?, to.parse().ok()?, step.parse().ok()?);
+    (step > 0 && from <= to).then(|| (from..=to).step_by(step).collect())
+}
+
 fn main() -> ExitCode {
     let mut full = false;
     let mut toolchains: Vec<String> = Vec::new();
@@ -42,6 +55,7 @@ fn main() -> ExitCode {
     let mut point_filter: Option<String> = None;
     let mut jobs = 1usize;
     let mut with_wasmtime = true;
+    let mut env_counts: Option<Vec<usize>> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -76,6 +90,10 @@ fn main() -> ExitCode {
                 Ok(Ok(n)) if n > 0 => jobs = n,
                 _ => return usage("--jobs needs a positive number"),
             },
+            "--env-counts" => match value("--env-counts").map(|v| parse_range(&v)) {
+                Ok(Some(counts)) => env_counts = Some(counts),
+                _ => return usage("--env-counts needs FROM..TO:STEP"),
+            },
             "-h" | "--help" => return usage("help"),
             other => return usage(&format!("unknown argument {other}")),
         }
@@ -89,7 +107,9 @@ fn main() -> ExitCode {
     if builds.is_empty() {
         return usage("no program matches --toolchain/--flavour");
     }
-    let plan = if full {
+    let plan = if let Some(counts) = env_counts {
+        sweeps::plan_points(&builds, sweeps::points::numbered_env_points(counts))
+    } else if full {
         let dims = if dimensions.is_empty() { Dimension::ALL.to_vec() } else { dimensions.clone() };
         sweeps::plan(&builds, &dims)
     } else {

@@ -185,6 +185,12 @@ fn size_name(n: usize) -> String {
     }
 }
 
+/// `VARIABLE_NUMBER_n` environments of every count in `counts`, for
+/// narrowing down where a failure starts and ends (`p1-sweep --env-counts`).
+pub fn numbered_env_points(counts: impl IntoIterator<Item = usize>) -> Vec<Point> {
+    counts.into_iter().map(|n| env_point(EnvShape::Numbered, n)).collect()
+}
+
 fn env_point(shape: EnvShape, count: usize) -> Point {
     let mut point = Point::new(Dimension::Env, format!("{} n={count}", shape.name()));
     point.env = (0..count).map(|i| shape.var(i)).collect();
