@@ -40,6 +40,9 @@ fn sandbox() -> Vec<(String, SandboxEntry)> {
     let link = |path: &str, target: &str| (path.to_string(), SandboxEntry::Symlink(target.into()));
     vec![
         file("seed.txt", "seed file\nsecond line\n"),
+        file("a", "alpha\n"),
+        dir("d0"),
+        file("d0/a", "in d0\n"),
         dir("tree"),
         file("tree/a.txt", "a\n"),
         dir("tree/b"),

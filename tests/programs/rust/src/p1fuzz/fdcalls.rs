@@ -6,7 +6,9 @@ use crate::wasi::{self, Errno};
 
 /// Deterministic parts of a filestat at `at`: type, size (files only;
 /// directory sizes are file-system bookkeeping), link count, whether the
-/// inode is set, and the timestamps as classes (see `timestamp_class`).
+/// inode is set, and the modification and change times as classes (see
+/// `timestamp_class`). Not the access time: reads the host makes on its
+/// own (the native host reads ahead for a poll on a file) update it.
 pub fn describe_filestat(at: u32) -> String {
     let filetype = mem::u8_at(at + 16);
     let size = if filetype == 3 {
@@ -15,12 +17,11 @@ pub fn describe_filestat(at: u32) -> String {
         mem::u64_at(at + 32).to_string()
     };
     format!(
-        "type={} size={size} nlink={} dev={} ino={} atim={} mtim={} ctim={}",
+        "type={} size={size} nlink={} dev={} ino={} mtim={} ctim={}",
         wasi::filetype_name(filetype),
         mem::u64_at(at + 24),
         nonzero(mem::u64_at(at)),
         nonzero(mem::u64_at(at + 8)),
-        timestamp_class(mem::u64_at(at + 40)),
         timestamp_class(mem::u64_at(at + 48)),
         timestamp_class(mem::u64_at(at + 56)),
     )

@@ -111,7 +111,7 @@ impl Fuzzer {
 
     /// Something that is not an open descriptor (or no longer is).
     fn stale_fd(&mut self) -> u32 {
-        if !self.closed.is_empty() && self.rng.chance(60) {
+        if !self.closed.is_empty() && self.rng.chance(40) {
             let closed = self.closed.clone();
             self.rng.pick(&closed)
         } else if self.malformed() && self.rng.chance(50) {
@@ -124,10 +124,10 @@ impl Fuzzer {
     /// Any descriptor, biased towards open ones.
     pub fn any_fd(&mut self) -> u32 {
         match self.rng.below(100) {
-            0..=24 => self.file_fd(),
-            25..=44 => self.dir_fd(),
-            45..=59 => self.rng.range(0, 2),
-            60..=79 => self.rng.range(3, 4),
+            0..=34 => self.file_fd(),
+            35..=54 => self.dir_fd(),
+            55..=69 => self.rng.range(0, 2),
+            70..=87 => self.rng.range(3, 4),
             _ => self.stale_fd(),
         }
     }
@@ -147,8 +147,8 @@ impl Fuzzer {
         let dirs = self.of_kind(Kind::Dir);
         match self.rng.below(100) {
             0..=44 => 3,
-            45..=79 if !dirs.is_empty() => self.rng.pick(&dirs),
-            45..=89 => 4,
+            45..=84 if !dirs.is_empty() => self.rng.pick(&dirs),
+            45..=84 => 3,
             _ => self.any_fd_shallow(),
         }
     }
@@ -231,6 +231,20 @@ impl Fuzzer {
         let bytes = self.path_bytes();
         mem::write_bytes(mem::addr(region), &bytes);
         (mem::addr(region), bytes.len() as u32, show_path(&bytes))
+    }
+
+    /// Like `path`, but mostly names that exist at the start.
+    pub fn existing_path(&mut self, region: u32) -> (u32, u32, String) {
+        const EXISTING: [&str; 10] = [
+            "seed.txt", "a", "d0/a", "tree/a.txt", "tree/b/c.txt", "link-to-seed", "tree",
+            "d0", "tree/b", "link-to-tree",
+        ];
+        if self.rng.chance(40) {
+            return self.path(region);
+        }
+        let bytes = self.rng.pick(&EXISTING).as_bytes();
+        mem::write_bytes(mem::addr(region), bytes);
+        (mem::addr(region), bytes.len() as u32, show_path(bytes))
     }
 
     fn path_bytes(&mut self) -> Vec<u8> {
@@ -326,12 +340,13 @@ impl Fuzzer {
         }
     }
 
-    /// Valid fdflags, mostly none/append/nonblock.
+    /// Valid fdflags, mostly none/append/nonblock (the sync flags make
+    /// the native host refuse most opens).
     pub fn fdflags(&mut self) -> u32 {
-        match self.rng.below(10) {
-            0..=3 => 0,
-            4..=5 => wasi::FDFLAG_APPEND,
-            6 => wasi::FDFLAG_NONBLOCK,
+        match self.rng.below(20) {
+            0..=9 => 0,
+            10..=13 => wasi::FDFLAG_APPEND,
+            14..=16 => wasi::FDFLAG_NONBLOCK,
             _ => self.rng.below(32) as u32,
         }
     }

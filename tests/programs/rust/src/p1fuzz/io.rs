@@ -92,6 +92,13 @@ fn prepare(f: &mut Fuzzer, op: Op, layout: &Layout) {
             })
             .collect();
         mem::write_bytes(base, &text);
+        // Every buffer ends a line, so data written to stdout never runs
+        // into the program's own lines.
+        for &(offset, len) in &layout.iovs {
+            if len > 0 {
+                mem::write_bytes(base + offset + len - 1, b"\n");
+            }
+        }
     } else {
         mem::fill(base, layout.span, 0xee);
     }

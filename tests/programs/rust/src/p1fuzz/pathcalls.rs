@@ -12,7 +12,7 @@ pub fn path_open(f: &mut Fuzzer) {
     }
     let dirfd = f.dir_fd();
     let lookup = f.lookupflags();
-    let (path, path_len, shown) = f.path(mem::PATH_A);
+    let (path, path_len, shown) = f.existing_path(mem::PATH_A);
     let oflags = match f.rng.below(10) {
         0..=3 => 0,
         4..=5 => wasi::O_CREAT,

@@ -9,10 +9,12 @@ use crate::mem;
 use crate::pathcalls;
 use crate::wasi;
 
-const DIRS: [&str; 4] = ["tree", "tree/b", "tree/b/d", "tree/empty"];
+const DIRS: [&str; 5] = ["tree", "tree/b", "tree/b/d", "tree/empty", "d0"];
 
-const FILES: [(&str, &str); 4] = [
+const FILES: [(&str, &str); 6] = [
     ("seed.txt", "seed file\nsecond line\n"),
+    ("a", "alpha\n"),
+    ("d0/a", "in d0\n"),
     ("tree/a.txt", "a\n"),
     ("tree/b/c.txt", "see\n"),
     ("tree/b/d/e.txt", "deeply nested\n"),
