@@ -228,9 +228,27 @@ impl Fuzzer {
     /// Writes a random path at `region` (mem::PATH_A or PATH_B); returns its
     /// address, length and a printable form.
     pub fn path(&mut self, region: u32) -> (u32, u32, String) {
+        if self.malformed() && self.rng.chance(5) {
+            return self.oversized_path(region);
+        }
+        self.plain_path(region)
+    }
+
+    /// `path` without oversized lengths (for `path_unlink_file`, where the
+    /// native host traps on them instead: probe.rs).
+    pub fn plain_path(&mut self, region: u32) -> (u32, u32, String) {
         let bytes = self.path_bytes();
         mem::write_bytes(mem::addr(region), &bytes);
         (mem::addr(region), bytes.len() as u32, show_path(&bytes))
+    }
+
+    /// A valid address with a length beyond the native host's 128 MiB
+    /// hostcall fuel: NOMEM where it reads the string (after whatever it
+    /// checks first), no memory access.
+    fn oversized_path(&mut self, region: u32) -> (u32, u32, String) {
+        mem::write_bytes(mem::addr(region), b"a");
+        let len = self.rng.pick(&[(128 << 20) + 1, 0x4000_0000, u32::MAX]);
+        (mem::addr(region), len, format!("<len {len}>"))
     }
 
     /// Like `path`, but mostly names that exist at the start.
@@ -277,6 +295,9 @@ impl Fuzzer {
             "a", "seed.txt", "tree", "d0/a", "../outside.txt", "/etc/passwd", "", "nonexistent",
             "link-to-seed", "l0", "tree/b/", ".",
         ];
+        if self.malformed() && self.rng.chance(5) {
+            return self.oversized_path(mem::PATH_A);
+        }
         let bytes = match self.rng.below(20) {
             0 => b"bad\xfftarget".to_vec(),
             1 => vec![b'z'; 300],

@@ -96,8 +96,13 @@ pub fn path_filestat_set_times(f: &mut Fuzzer) {
 /// Calls taking one directory and one path, and no other arguments.
 pub fn single_path(f: &mut Fuzzer) {
     let dirfd = f.dir_fd();
-    let (path, len, shown) = f.path(mem::PATH_A);
-    let (name, errno): (&str, Errno) = match f.rng.below(3) {
+    let which = f.rng.below(3);
+    let (path, len, shown) = if which == 2 {
+        f.plain_path(mem::PATH_A)
+    } else {
+        f.path(mem::PATH_A)
+    };
+    let (name, errno): (&str, Errno) = match which {
         0 => ("path_create_directory", unsafe {
             wasi::path_create_directory(dirfd, path, len)
         }),
