@@ -11,7 +11,7 @@ use crate::p1::{args_env, path};
 use crate::p1::{clocks, fd_io, fd_meta, poll, process, sockets};
 
 macro_rules! p1_exports {
-    ($(fn $name:ident($($arg:ident: $ty:ty),*) => $body:expr;)*) => {$(
+    ($(fn $name:ident($($arg:ident: $ty:ty),*) => $body:expr $(, paused => $paused:expr)?;)*) => {$(
         #[no_mangle]
         #[allow(clippy::too_many_arguments)] // the P1 signature
         pub unsafe extern "C" fn $name($($arg: $ty),*) -> u32 {
@@ -20,20 +20,30 @@ macro_rules! p1_exports {
             #[allow(clippy::too_many_arguments)]
             fn body($($arg: $ty),*) -> u16 {
                 $(let _ = $arg;)*
+                // Inside a host-started allocation nothing may call the host.
+                if crate::pause::paused() {
+                    return p1_exports!(@paused $($paused)?);
+                }
                 $body
             }
             u32::from(body($($arg),*))
         }
     )*};
+    (@paused) => { crate::errno::NOTSUP };
+    (@paused $paused:expr) => { $paused };
 }
 
 p1_exports! {
     fn clock_res_get(id: u32, out: u32) => clocks::clock_res_get(id, out);
-    fn clock_time_get(id: u32, precision: u64, out: u32) => clocks::clock_time_get(id, precision, out);
-    fn random_get(buf: u32, len: u32) => process::random_get(buf, len);
+    fn clock_time_get(id: u32, precision: u64, out: u32) => clocks::clock_time_get(id, precision, out),
+        paused => clocks::clock_time_get_paused(id, out);
+    fn random_get(buf: u32, len: u32) => process::random_get(buf, len),
+        paused => process::random_get_paused(buf, len);
     fn proc_raise(signal: u32) => process::proc_raise(signal);
-    fn poll_oneoff(subs: u32, events: u32, count: u32, nevents: u32) => poll::poll_oneoff(subs, events, count, nevents);
-    fn fd_write(fd: u32, iovs: u32, len: u32, out: u32) => fd_io::fd_write(fd, iovs, len, out);
+    fn poll_oneoff(subs: u32, events: u32, count: u32, nevents: u32) => poll::poll_oneoff(subs, events, count, nevents),
+        paused => poll::poll_oneoff_paused(subs, events, count, nevents);
+    fn fd_write(fd: u32, iovs: u32, len: u32, out: u32) => fd_io::fd_write(fd, iovs, len, out),
+        paused => fd_io::fd_write_paused(fd, iovs, len, out);
     fn fd_read(fd: u32, iovs: u32, len: u32, out: u32) => fd_io::fd_read(fd, iovs, len, out);
     fn fd_seek(fd: u32, offset: i64, whence: u32, out: u32) => fd_io::fd_seek(fd, offset, whence, out);
     fn fd_tell(fd: u32, out: u32) => fd_io::fd_tell(fd, out);
@@ -124,9 +134,14 @@ pub unsafe extern "C" fn proc_exit(code: u32) {
 
 #[inline(never)]
 fn exit(code: u32) -> ! {
+    // Output kept during a pause goes out first (exiting inside a pause
+    // cannot work at all: it is a host call).
+    let _ = crate::pause::paused();
     process::proc_exit(code)
 }
 
+/// componentize-go's announcement of a host-started allocation: non-zero
+/// opens a pause, zero closes one (see `pause`). Calls nothing.
 #[no_mangle]
 pub unsafe extern "C" fn adapter_monotonic_clock_set_paused(paused: u32) {
     crate::entry::enter();
@@ -136,6 +151,31 @@ pub unsafe extern "C" fn adapter_monotonic_clock_set_paused(paused: u32) {
 #[inline(never)]
 fn set_paused(paused: u32) {
     clocks::set_paused(paused)
+}
+
+/// Called by the wrapper the converter puts around the main module's
+/// `cabi_realloc` (see `pause`): opens a pause. Calls nothing.
+#[no_mangle]
+pub unsafe extern "C" fn adapter_pause_begin() {
+    crate::entry::enter();
+    pause_begin()
+}
+
+#[inline(never)]
+fn pause_begin() {
+    crate::pause::begin()
+}
+
+/// Closes the pause `adapter_pause_begin` opened. Calls nothing.
+#[no_mangle]
+pub unsafe extern "C" fn adapter_pause_end() {
+    crate::entry::enter();
+    pause_end()
+}
+
+#[inline(never)]
+fn pause_end() {
+    crate::pause::end()
 }
 
 /// Forgets all adapter state, for snapshotting tools that capture memory

@@ -6,6 +6,8 @@
 //! * `entry`, `placement`, `state`, `globals`, `memory`: where the adapter's
 //!   stack and state live and how each call finds them (docs/memory.md).
 //! * `import_alloc`: where the host puts lists and strings it returns.
+//! * `pause`: P1 calls made inside a host-started allocation, which may not
+//!   call the host.
 //! * `descriptors`, `preopens`, `stdio`: the P1 descriptor table.
 //! * `p1`: the P1 functions. `wasi`: raw WASI 0.2 imports.
 //! * `errno`, `fatal`: error values and the corrupted-state report.
@@ -32,6 +34,7 @@ mod globals;
 mod import_alloc;
 mod memory;
 mod p1;
+mod pause;
 mod placement;
 #[cfg(not(feature = "proxy"))]
 mod preopens;

@@ -40,10 +40,9 @@ pub struct State {
     pub scratch_end: u32,
     pub import_alloc: ImportAlloc,
     pub spill: Spill,
-    /// `adapter_monotonic_clock_set_paused`: when set, the monotonic clock
-    /// returns `paused_at` without calling the host.
-    pub clock_paused: u32,
-    pub paused_at: u64,
+    /// Host-started allocations in progress and what is kept for them
+    /// (see `pause`).
+    pub pause: crate::pause::Pause,
     pub descriptors: Descriptors,
     pub tail_canary: u64,
 }
@@ -57,6 +56,7 @@ impl State {
         self.settled = (placement == placement_kind::LOW_MEMORY) as u32;
         self.set_arena(arena);
         self.descriptors.init();
+        self.pause.init();
     }
 
     pub fn set_arena(&mut self, arena: &crate::placement::Arena) {

@@ -1,8 +1,10 @@
 //! Standard streams: fetched from the host on first use and cached in the
-//! descriptor.
+//! descriptor; writing to an output stream.
 
 use crate::descriptors::{kind, Descriptor};
-use crate::wasi::{cli, io};
+use crate::errno::{self, Errno};
+use crate::wasi::io::UnitStreamResult;
+use crate::wasi::{cli, io, ReturnArea};
 
 /// The input stream of a STDIN descriptor.
 pub fn input_stream(d: &mut Descriptor) -> u32 {
@@ -26,6 +28,34 @@ pub fn output_stream(d: &mut Descriptor) -> u32 {
         };
     }
     d.stream
+}
+
+/// `blocking-write-and-flush` accepts at most this many bytes per call.
+const STREAM_WRITE_CHUNK: usize = 4096;
+
+/// Writes all of `[buf, buf + len)` to a stream, in chunks the host accepts.
+pub fn write_stream(stream: u32, buf: usize, len: usize) -> Result<usize, Errno> {
+    let mut done = 0;
+    while done < len {
+        let chunk = (len - done).min(STREAM_WRITE_CHUNK);
+        write_chunk(stream, buf + done, chunk)?;
+        done += chunk;
+    }
+    Ok(done)
+}
+
+/// One `blocking-write-and-flush` (also of zero bytes, which still reaches
+/// the file behind an append stream and meets its errors).
+pub fn write_chunk(stream: u32, buf: usize, len: usize) -> Result<(), Errno> {
+    let mut ret = ReturnArea::new();
+    // SAFETY: the guest's buffer (bounds checked by the caller), passed to
+    // the host as a list.
+    unsafe { io::output_blocking_write_and_flush(stream, buf as *const u8, len, ret.ptr()) };
+    let result: UnitStreamResult = ret.get();
+    if result.is_err != 0 {
+        return Err(errno::from_stream_error(result.error_tag, result.error_handle));
+    }
+    Ok(())
 }
 
 /// Releases the streams a descriptor holds.

@@ -257,3 +257,25 @@ fn pointers_past_the_end_of_memory_are_efault() {
     );
     assert_passed(&outcome);
 }
+
+/// Inside a pause (a host-started allocation) output to stdout is kept and
+/// written, in order, by the next call after the pause ends.
+#[test]
+fn output_written_while_paused_arrives_after_the_pause() {
+    let outcome = run_guest(
+        r#"
+        (call $set_paused (i32.const 1))
+        (call $set_paused (i32.const 1))
+        (call $check (i32.eqz (call $say_ok)) (i32.const 40))
+        (call $check (i32.eq (i32.load (i32.const 0x420)) (i32.const 3)) (i32.const 41))
+        (call $set_paused (i32.const 0))
+        ;; still paused: pauses nest
+        (call $check (i32.eqz (call $say_ok)) (i32.const 42))
+        (call $set_paused (i32.const 0))
+        (drop (call $now))
+        (call $exit (i32.const 0))
+        "#,
+    );
+    assert_passed(&outcome);
+    assert_eq!(String::from_utf8_lossy(&outcome.stdout), "ok\nok\n");
+}

@@ -106,6 +106,14 @@ pub const ADAPTER_EXPORTS: &[SurfaceExport] = &[
     SurfaceExport::new("adapter_monotonic_clock_set_paused", &[I32], NOTHING),
 ];
 
+/// This adapter's own additions to the drop-in surface: called by the
+/// wrapper the converter puts around a main module's `cabi_realloc` (the
+/// stretch in between may not call the host).
+pub const EXTENSION_EXPORTS: &[SurfaceExport] = &[
+    SurfaceExport::new("adapter_pause_begin", &[], NOTHING),
+    SurfaceExport::new("adapter_pause_end", &[], NOTHING),
+];
+
 /// The command flavour's entry point; it returns the lowered `result`.
 pub const RUN_EXPORT: SurfaceExport = SurfaceExport::new("wasi:cli/run@0.2.0#run", &[], &[I32]);
 
@@ -115,7 +123,7 @@ pub fn exports(flavour: Flavour) -> impl Iterator<Item = &'static SurfaceExport>
         Flavour::Command => Some(&RUN_EXPORT),
         Flavour::Reactor | Flavour::Proxy => None,
     };
-    PREVIEW1_EXPORTS.iter().chain(ADAPTER_EXPORTS).chain(run)
+    PREVIEW1_EXPORTS.iter().chain(ADAPTER_EXPORTS).chain(EXTENSION_EXPORTS).chain(run)
 }
 
 /// A core function type, printed as `(i32, i64) -> i32`.
@@ -164,9 +172,9 @@ mod tests {
     #[test]
     fn surface_sizes() {
         assert_eq!(PREVIEW1_EXPORTS.len(), 46);
-        assert_eq!(exports(Flavour::Command).count(), 52);
-        assert_eq!(exports(Flavour::Reactor).count(), 51);
-        assert_eq!(exports(Flavour::Proxy).count(), 51);
+        assert_eq!(exports(Flavour::Command).count(), 54);
+        assert_eq!(exports(Flavour::Reactor).count(), 53);
+        assert_eq!(exports(Flavour::Proxy).count(), 53);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::store_u64;
 use crate::errno::{self, Errno};
-use crate::state;
+use crate::pause;
 use crate::wasi::{clocks, ReturnArea};
 
 pub const REALTIME: u32 = 0;
@@ -20,18 +20,14 @@ fn datetime_nanos(time: clocks::Datetime) -> Result<u64, Errno> {
 
 fn read_clock(id: u32, resolution: bool) -> Result<u64, Errno> {
     match id {
-        REALTIME => {
+        REALTIME if resolution => {
             let mut ret = ReturnArea::new();
-            // SAFETY: plain import calls writing a `Datetime`.
-            unsafe {
-                if resolution {
-                    clocks::wall_resolution(ret.ptr())
-                } else {
-                    clocks::wall_now(ret.ptr())
-                }
-            }
+            // SAFETY: plain import call writing a `Datetime`.
+            unsafe { clocks::wall_resolution(ret.ptr()) };
             datetime_nanos(ret.get())
         }
+        REALTIME => realtime_now(),
+        // SAFETY: plain import call.
         MONOTONIC if resolution => Ok(unsafe { clocks::monotonic_resolution() }),
         MONOTONIC => Ok(monotonic_now()),
         PROCESS_CPUTIME | THREAD_CPUTIME => Err(errno::BADF),
@@ -39,14 +35,25 @@ fn read_clock(id: u32, resolution: bool) -> Result<u64, Errno> {
     }
 }
 
-/// The monotonic clock, honouring `adapter_monotonic_clock_set_paused`.
+fn realtime_now() -> Result<u64, Errno> {
+    let mut ret = ReturnArea::new();
+    // SAFETY: plain import call writing a `Datetime`.
+    unsafe { clocks::wall_now(ret.ptr()) };
+    let now = datetime_nanos(ret.get())?;
+    pause::observe_realtime(now);
+    Ok(now)
+}
+
+/// The monotonic clock (unpaused calls only); never less than an earlier
+/// answer, which a paused poll may have moved forward.
 pub fn monotonic_now() -> u64 {
-    let state = state::get();
-    if state.clock_paused != 0 {
-        return state.paused_at;
-    }
     // SAFETY: plain import call.
-    unsafe { clocks::monotonic_now() }
+    let now = pause::observe_monotonic(unsafe { clocks::monotonic_now() });
+    if !pause::realtime_known() {
+        // Gives a paused wall-clock read a base to start from.
+        let _ = realtime_now();
+    }
+    now
 }
 
 pub fn clock_res_get(id: u32, out: u32) -> Errno {
@@ -69,16 +76,24 @@ pub fn clock_time_get(id: u32, _precision: u64, out: u32) -> Errno {
     }
 }
 
-/// While paused (componentize-go wraps allocations the host starts, during
-/// which no import may be called), the monotonic clock stands still.
-pub fn set_paused(paused: u32) {
-    let now = if paused != 0 {
-        // SAFETY: plain import call, made before the pause starts.
-        unsafe { clocks::monotonic_now() }
-    } else {
-        0
+/// `clock_time_get` inside a host-started allocation: from the last
+/// readings, without calling the host (see `pause`).
+pub fn clock_time_get_paused(id: u32, out: u32) -> Errno {
+    let value = match id {
+        REALTIME => pause::paused_realtime(),
+        MONOTONIC => pause::paused_monotonic(),
+        PROCESS_CPUTIME | THREAD_CPUTIME => return errno::BADF,
+        _ => return errno::INVAL,
     };
-    let state = state::get();
-    state.clock_paused = (paused != 0) as u32;
-    state.paused_at = now;
+    store_u64(out, value);
+    errno::SUCCESS
+}
+
+/// `adapter_monotonic_clock_set_paused`: opens (non-zero) or closes a pause.
+pub fn set_paused(paused: u32) {
+    if paused != 0 {
+        pause::begin()
+    } else {
+        pause::end()
+    }
 }

@@ -15,14 +15,11 @@ use super::{check_range, iovec, store_u32, store_u64, HOSTCALL_BUDGET};
 use crate::descriptors::{kind, Descriptor};
 use crate::errno::{self, Errno};
 use crate::import_alloc::ImportPlan;
-use crate::wasi::io::{self as io, ReadResult, UnitStreamResult, STREAM_ERROR_CLOSED};
+use crate::wasi::io::{self as io, ReadResult, STREAM_ERROR_CLOSED};
 use crate::wasi::ReturnArea;
 #[cfg(not(feature = "proxy"))]
 use super::files::{read_file, write_file};
 use crate::{state, stdio};
-
-/// `blocking-write-and-flush` accepts at most this many bytes per call.
-const STREAM_WRITE_CHUNK: usize = 4096;
 
 const WHENCE_SET: u32 = 0;
 const WHENCE_CUR: u32 = 1;
@@ -112,10 +109,27 @@ pub fn fd_write(fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> Errno {
     let result = Iovecs::scan(iovs, iovs_len).and_then(|iovecs| {
         let d = state::get().descriptors.get(fd)?;
         iovecs.each(|buf, len, _| match d.kind {
-            kind::STDOUT | kind::STDERR => write_stream(stdio::output_stream(d), buf, len),
+            kind::STDOUT | kind::STDERR => stdio::write_stream(stdio::output_stream(d), buf, len),
             #[cfg(not(feature = "proxy"))]
             kind::FILE => write_file(d, buf, len, None),
             _ => Err(errno::BADF),
+        })
+    });
+    finish(result, nwritten)
+}
+
+/// `fd_write` inside a host-started allocation: stdout and stderr are kept
+/// for the next unpaused call (see `pause`); anything else is ENOTSUP.
+pub fn fd_write_paused(fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> Errno {
+    let result = Iovecs::scan(iovs, iovs_len).and_then(|iovecs| {
+        // Numbers above 2 could need the preopens fetched: a host call.
+        let d = if fd < 3 { state::get().descriptors.get(fd)? } else { return Err(errno::NOTSUP) };
+        if !matches!(d.kind, kind::STDOUT | kind::STDERR) {
+            return Err(errno::NOTSUP);
+        }
+        iovecs.each(|buf, len, _| {
+            crate::pause::keep_output(fd as u8, buf, len);
+            Ok(len)
         })
     });
     finish(result, nwritten)
@@ -133,31 +147,6 @@ pub fn fd_pwrite(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) 
         }
     });
     finish(result, nwritten)
-}
-
-/// Writes all of `[buf, buf + len)` to a stream, in chunks the host accepts.
-pub(super) fn write_stream(stream: u32, buf: usize, len: usize) -> Result<usize, Errno> {
-    let mut done = 0;
-    while done < len {
-        let chunk = (len - done).min(STREAM_WRITE_CHUNK);
-        write_chunk(stream, buf + done, chunk)?;
-        done += chunk;
-    }
-    Ok(done)
-}
-
-/// One `blocking-write-and-flush` (also of zero bytes, which still reaches
-/// the file behind an append stream and meets its errors).
-pub(super) fn write_chunk(stream: u32, buf: usize, len: usize) -> Result<(), Errno> {
-    let mut ret = ReturnArea::new();
-    // SAFETY: the guest's buffer (bounds checked by the caller), passed to
-    // the host as a list.
-    unsafe { io::output_blocking_write_and_flush(stream, buf as *const u8, len, ret.ptr()) };
-    let result: UnitStreamResult = ret.get();
-    if result.is_err != 0 {
-        return Err(errno::from_stream_error(result.error_tag, result.error_handle));
-    }
-    Ok(())
 }
 
 pub fn fd_read(fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> Errno {

@@ -94,9 +94,9 @@ fn append(d: &mut Descriptor, buf: usize, len: usize) -> Result<usize, Errno> {
         d.stream = result.payload;
     }
     let result = if len == 0 {
-        super::fd_io::write_chunk(d.stream, buf, 0).map(|()| 0)
+        crate::stdio::write_chunk(d.stream, buf, 0).map(|()| 0)
     } else {
-        super::fd_io::write_stream(d.stream, buf, len)
+        crate::stdio::write_stream(d.stream, buf, len)
     };
     if result.is_err() {
         // SAFETY: the stream this descriptor owns, dropped once.

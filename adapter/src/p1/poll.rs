@@ -189,6 +189,67 @@ fn decide(found: &Found, streams: &[u32; STREAM_SLOTS], start: &Start) -> Ready 
     Ready { streams: ready_streams, clocks_until: Some(elapsed), files: false }
 }
 
+/// `poll_oneoff` inside a host-started allocation, which may not call the
+/// host: clock subscriptions only (anything else is ENOTSUP), answered at
+/// once as if the earliest clock had expired, and the paused clocks move
+/// forward by that much.
+///
+/// This is safe for Go's scheduler: it polls there with a single
+/// zero-timeout clock (netpoll when the GC restarts the world), and a clock
+/// reported early only makes Go look at its timers early, find none due
+/// and ask again; since the paused clocks moved forward by the delay, the
+/// timer is due by then, so nothing waits forever and nothing runs before
+/// its time as Go measures it.
+pub fn poll_oneoff_paused(subs: u32, events: u32, count: u32, nevents_out: u32) -> Errno {
+    match poll_paused(subs, events, count) {
+        Ok(written) => {
+            super::store_u32(nevents_out, written);
+            errno::SUCCESS
+        }
+        Err(e) => e,
+    }
+}
+
+fn poll_paused(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
+    if count == 0 {
+        return Err(errno::INVAL);
+    }
+    if count == 1 {
+        let sub = read_subscription(subs, 0)?;
+        if sub.tag == EVENTTYPE_CLOCK && !sub.absolute {
+            crate::pause::advance(sub.timeout);
+            write_event(events, 0, sub.userdata, sub.tag, 0, 1)?;
+            return Ok(1);
+        }
+    }
+    let subs_bytes = u64::from(count) * u64::from(SUBSCRIPTION_SIZE);
+    if subs_bytes > HOSTCALL_BUDGET || u64::from(count) * u64::from(EVENT_SIZE) > HOSTCALL_BUDGET - subs_bytes {
+        return Err(errno::NOMEM);
+    }
+    let mut start = Start {
+        monotonic: crate::pause::paused_monotonic(),
+        realtime: Some(crate::pause::paused_realtime()),
+    };
+    let mut earliest = u64::MAX;
+    for i in 0..count {
+        let sub = read_subscription(subs, i)?;
+        if sub.tag != EVENTTYPE_CLOCK {
+            return Err(errno::NOTSUP);
+        }
+        earliest = earliest.min(clock_delay(&sub, &mut start)?);
+    }
+    crate::pause::advance(earliest);
+    let mut written = 0;
+    for i in 0..count {
+        let sub = read_subscription(subs, i)?;
+        if clock_delay(&sub, &mut start)? <= earliest {
+            write_event(events, written, sub.userdata, sub.tag, 0, 0)?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
 /// Pass 1 over all subscriptions. Stream subscriptions get a pollable in
 /// `streams` (one per stream).
 fn classify_all(subs: u32, count: u32, start: &mut Start, streams: &mut [u32; STREAM_SLOTS]) -> Result<Found, Errno> {

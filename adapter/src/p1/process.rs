@@ -49,6 +49,9 @@ pub fn sched_yield() -> Errno {
 /// Fills `[buf, buf + len)` with secure random bytes, straight from the host
 /// into the guest's buffer.
 pub fn random_get(buf: u32, len: u32) -> Errno {
+    if let Err(e) = super::check_range(buf, u64::from(len)) {
+        return e;
+    }
     let mut filled = 0usize;
     while filled < len as usize {
         let want = (len as usize - filled) as u64;
@@ -64,4 +67,13 @@ pub fn random_get(buf: u32, len: u32) -> Errno {
         filled += list.len as usize;
     }
     errno::SUCCESS
+}
+
+/// `random_get` inside a host-started allocation: from the pool unpaused
+/// calls refill (ENOTSUP when it holds too little; see `pause`).
+pub fn random_get_paused(buf: u32, len: u32) -> Errno {
+    match super::check_range(buf, u64::from(len)).and_then(|()| crate::pause::take_random(buf as usize, len as usize)) {
+        Ok(()) => errno::SUCCESS,
+        Err(e) => e,
+    }
 }

@@ -1,0 +1,259 @@
+//! The paused state: P1 calls made while the host is lowering a result into
+//! the main module, through the main module's own `cabi_realloc`.
+//!
+//! The component model forbids calling any import then (the host traps with
+//! "cannot leave component instance"), yet Go's `cabi_realloc` allocates
+//! from Go's heap, and an allocation may run the garbage collector, which
+//! reads both clocks, polls once a timer exists, and writes to stderr under
+//! `GODEBUG=gctrace=1`. The guest announces such stretches, either itself
+//! (`adapter_monotonic_clock_set_paused`, as componentize-go's runtime
+//! library does) or through a wrapper the converter adds around its
+//! `cabi_realloc` (`adapter_pause_begin` / `adapter_pause_end`). Pauses nest:
+//! a counter, not a flag.
+//!
+//! While paused nothing the guest can reach calls the host:
+//! * both clocks answer from the last real readings (refreshed by every
+//!   unpaused clock read), never going backwards and never 0;
+//! * `poll_oneoff` on clocks answers at once, as if the earliest clock had
+//!   expired, and moves the paused clocks forward by that much (see
+//!   `poll::poll_paused`);
+//! * `fd_write` to stdout/stderr is kept in a buffer and written, in order,
+//!   by the next unpaused call;
+//! * `random_get` is served from a pool that unpaused calls refill;
+//! * `sched_yield` succeeds;
+//! * everything else answers ENOTSUP (docs/reentrancy.md lists them);
+//!   `proc_exit` cannot be served at all: exiting is a host call.
+
+use crate::errno::{self, Errno};
+use crate::import_alloc::ImportPlan;
+use crate::wasi::{random, ListRef, ReturnArea};
+use crate::{memory, state};
+
+/// Bytes of stdout/stderr output kept while paused (a `gctrace` line is
+/// about 130 bytes; one collection runs per allocation at most).
+const OUTPUT_CAPACITY: usize = 512;
+/// Bytes of randomness kept for paused `random_get` calls (Go reads 32 at
+/// start-up, unpaused).
+const RANDOM_CAPACITY: usize = 64;
+/// Each buffered write is stored as: descriptor (1 byte), length (2 bytes,
+/// little-endian), the bytes.
+const RECORD_HEADER: usize = 3;
+
+/// `Pause::attention` bits: what the next call must look at.
+mod attention {
+    /// A pause is open.
+    pub const PAUSED: u32 = 1 << 0;
+    /// Output was kept while paused.
+    pub const OUTPUT: u32 = 1 << 1;
+    /// The randomness pool is not full.
+    pub const RANDOM: u32 = 1 << 2;
+}
+
+#[repr(C)]
+pub struct Pause {
+    /// `attention` bits; 0 on the fast path of every call.
+    attention: u32,
+    /// How many pauses are open.
+    depth: u32,
+    /// Output bytes that did not fit the buffer, reported when flushed.
+    dropped: u32,
+    output_len: u32,
+    random_len: u32,
+    /// Highest monotonic time answered so far (paused or not).
+    pub monotonic: u64,
+    /// The last wall-clock reading, and the monotonic time it was taken at.
+    realtime: u64,
+    monotonic_at_realtime: u64,
+    /// Highest wall-clock time answered while paused.
+    paused_realtime: u64,
+    output: [u8; OUTPUT_CAPACITY],
+    random: [u8; RANDOM_CAPACITY],
+}
+
+#[inline(always)]
+fn get() -> &'static mut Pause {
+    &mut state::get().pause
+}
+
+impl Pause {
+    /// A fresh state block has an empty randomness pool to fill.
+    pub fn init(&mut self) {
+        self.attention = attention::RANDOM;
+    }
+}
+
+/// At the start of every P1 call: true when the call runs inside an
+/// announced host-started allocation. Otherwise writes output kept while
+/// paused and refills the randomness pool first, if a pause left anything
+/// to do. One load and a branch on the fast path.
+#[inline(always)]
+pub fn paused() -> bool {
+    get().attention != 0 && attend()
+}
+
+#[cold]
+#[inline(never)]
+fn attend() -> bool {
+    let pause = get();
+    if pause.attention & attention::PAUSED != 0 {
+        return true;
+    }
+    if pause.attention & attention::OUTPUT != 0 {
+        flush_output();
+    }
+    if pause.attention & attention::RANDOM != 0 {
+        refill_random();
+    }
+    false
+}
+
+/// Opens a pause. Calls nothing.
+pub fn begin() {
+    let pause = get();
+    pause.depth = pause.depth.saturating_add(1);
+    pause.attention |= attention::PAUSED;
+}
+
+/// Closes a pause (an unmatched close is ignored). Calls nothing: the
+/// guest is typically still inside the host's allocation; the next unpaused
+/// call catches up.
+pub fn end() {
+    let pause = get();
+    pause.depth = pause.depth.saturating_sub(1);
+    if pause.depth == 0 {
+        pause.attention &= !attention::PAUSED;
+    }
+}
+
+/// Records a monotonic reading of the host (unpaused) and returns what the
+/// guest gets: never less than anything answered before.
+#[inline(always)]
+pub fn observe_monotonic(now: u64) -> u64 {
+    let pause = get();
+    if now > pause.monotonic {
+        pause.monotonic = now;
+    }
+    pause.monotonic
+}
+
+/// Records a wall-clock reading of the host (unpaused).
+pub fn observe_realtime(now: u64) {
+    let pause = get();
+    pause.realtime = now;
+    pause.monotonic_at_realtime = pause.monotonic;
+}
+
+/// Whether the wall clock was ever read; the first unpaused monotonic read
+/// also reads it, so a paused wall-clock read has a base.
+#[inline(always)]
+pub fn realtime_known() -> bool {
+    get().realtime != 0
+}
+
+/// The monotonic clock while paused: the last answer (at least 1).
+pub fn paused_monotonic() -> u64 {
+    let pause = get();
+    pause.monotonic = pause.monotonic.max(1);
+    pause.monotonic
+}
+
+/// The wall clock while paused: the last reading moved on by the monotonic
+/// time since, never less than an earlier paused answer (at least 1).
+pub fn paused_realtime() -> u64 {
+    let pause = get();
+    let since = pause.monotonic.saturating_sub(pause.monotonic_at_realtime);
+    let now = pause.realtime.saturating_add(since).max(pause.paused_realtime).max(1);
+    pause.paused_realtime = now;
+    now
+}
+
+/// Moves the paused clocks forward (a paused poll "slept" this long).
+pub fn advance(nanos: u64) {
+    let pause = get();
+    pause.monotonic = pause.monotonic.saturating_add(nanos);
+}
+
+/// Keeps a paused write to stdout (1) or stderr (2).
+pub fn keep_output(fd: u8, buf: usize, len: usize) {
+    let pause = get();
+    let mut used = pause.output_len as usize;
+    pause.attention |= attention::OUTPUT;
+    let room = OUTPUT_CAPACITY - used;
+    if room <= RECORD_HEADER {
+        pause.dropped = pause.dropped.saturating_add(len as u32);
+        return;
+    }
+    let kept = len.min(room - RECORD_HEADER);
+    pause.output[used] = fd;
+    pause.output[used + 1..used + 3].copy_from_slice(&(kept as u16).to_le_bytes());
+    used += RECORD_HEADER;
+    // SAFETY: `kept` bytes of the guest's buffer (bounds checked by the
+    // caller) into the buffer, which has room for them.
+    unsafe { memory::copy(pause.output.as_mut_ptr() as usize + used, buf, kept) };
+    pause.output_len = (used + kept) as u32;
+    pause.dropped = pause.dropped.saturating_add((len - kept) as u32);
+}
+
+fn flush_output() {
+    let pause = get();
+    let mut at = 0;
+    while at < pause.output_len as usize {
+        let fd = u32::from(pause.output[at]);
+        let len = u16::from_le_bytes([pause.output[at + 1], pause.output[at + 2]]) as usize;
+        let start = pause.output.as_ptr() as usize + at + RECORD_HEADER;
+        write_to(fd, start, len);
+        at += RECORD_HEADER + len;
+    }
+    pause.output_len = 0;
+    pause.attention &= !attention::OUTPUT;
+    if pause.dropped != 0 {
+        let (note, note_len) =
+            adapter_macros::text!("wasi-preview1-adapter: output written during a host-started allocation did not fit and was dropped\n");
+        pause.dropped = 0;
+        write_to(2, note.as_ptr() as usize, note_len);
+    }
+}
+
+/// Writes kept output; errors are dropped, as the paused write already
+/// reported success.
+fn write_to(fd: u32, buf: usize, len: usize) {
+    if let Ok(d) = state::get().descriptors.get(fd) {
+        if matches!(d.kind, crate::descriptors::kind::STDOUT | crate::descriptors::kind::STDERR) {
+            let _ = crate::stdio::write_stream(crate::stdio::output_stream(d), buf, len);
+        }
+    }
+}
+
+fn refill_random() {
+    let pause = get();
+    let have = pause.random_len as usize;
+    let want = RANDOM_CAPACITY - have;
+    let at = pause.random.as_mut_ptr() as usize + have;
+    let plan = ImportPlan::into_buffer(at, want);
+    let mut ret = ReturnArea::new();
+    // SAFETY: results land in the pool per the plan.
+    unsafe { random::get_random_bytes(want as u64, ret.ptr()) };
+    let list: ListRef = ret.get();
+    drop(plan);
+    let pause = get();
+    pause.random_len = (have + list.len as usize) as u32;
+    if pause.random_len as usize == RANDOM_CAPACITY {
+        pause.attention &= !attention::RANDOM;
+    }
+}
+
+/// Serves a paused `random_get` from the pool.
+pub fn take_random(buf: usize, len: usize) -> Result<(), Errno> {
+    let pause = get();
+    let have = pause.random_len as usize;
+    if len > have {
+        return Err(errno::NOTSUP);
+    }
+    let from = have - len;
+    // SAFETY: `len` pool bytes into the guest's buffer (bounds checked by
+    // the caller).
+    unsafe { memory::copy(buf, pause.random.as_ptr() as usize + from, len) };
+    pause.random_len = from as u32;
+    pause.attention |= attention::RANDOM;
+    Ok(())
+}

@@ -1,0 +1,3 @@
+module p1gc
+
+go 1.24
