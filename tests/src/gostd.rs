@@ -307,6 +307,8 @@ pub struct Run {
     /// it held before (sampled; every guest descriptor is one host
     /// descriptor). Only meaningful when one run at a time is in progress.
     pub peak_host_fds: usize,
+    /// The test that had last started when the peak was first reached.
+    pub peak_during: Option<String>,
 }
 
 /// Where a package's test binary runs and with what.
@@ -314,9 +316,17 @@ struct Invocation {
     args: Vec<String>,
     env: Vec<(String, String)>,
     deadline: Duration,
+    /// Receives stdout and stderr, interleaved as `go test` shows them.
+    output: MemoryOutputPipe,
 }
 
-fn invocation(binary: &Path, package_dir: &Path, tmp: &Path, options: &Options) -> Invocation {
+fn invocation(
+    binary: &Path,
+    package_dir: &Path,
+    tmp: &Path,
+    options: &Options,
+    output: MemoryOutputPipe,
+) -> Invocation {
     // What `go test -v` passes (cmd/go/internal/test): paniconexit0, the
     // timeout, -test.v=true.
     let mut args = vec![
@@ -339,6 +349,7 @@ fn invocation(binary: &Path, package_dir: &Path, tmp: &Path, options: &Options) 
         args,
         env,
         deadline: options.timeout + DEADLINE_GRACE,
+        output,
     }
 }
 
@@ -370,18 +381,17 @@ fn engine() -> &'static Engine {
 
 /// The WASI context of a run: `/` preopened as `/`, empty stdin (go test
 /// gives the binary /dev/null), stdout and stderr into one pipe.
-fn wasi_builder(inv: &Invocation) -> Result<(WasiCtxBuilder, MemoryOutputPipe)> {
-    let output = MemoryOutputPipe::new(OUTPUT_CAPACITY);
+fn wasi_builder(inv: &Invocation) -> Result<WasiCtxBuilder> {
     let mut builder = WasiCtxBuilder::new();
     builder
         .args(&inv.args)
         .envs(&inv.env)
         .stdin(MemoryInputPipe::new(Vec::new()))
-        .stdout(output.clone())
-        .stderr(output.clone())
+        .stdout(inv.output.clone())
+        .stderr(inv.output.clone())
         .preopened_dir("/", "/", FsPerms::ReadWrite)
         .map_err(|e| anyhow!("preopening /: {e:?}"))?;
-    Ok((builder, output))
+    Ok(builder)
 }
 
 /// Runs `f` on a thread whose stack holds the guest's 8 MiB of wasm stack.
@@ -394,10 +404,10 @@ fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Re
         .map_err(|_| anyhow!("the guest thread panicked"))
 }
 
-fn run_native(module: &Module, inv: Invocation) -> Result<(String, ExitStatus)> {
+fn run_native(module: &Module, inv: Invocation) -> Result<ExitStatus> {
     let module = module.clone();
-    on_big_stack(move || -> Result<(String, ExitStatus)> {
-        let (mut builder, output) = wasi_builder(&inv)?;
+    on_big_stack(move || -> Result<ExitStatus> {
+        let mut builder = wasi_builder(&inv)?;
         let mut linker: Linker<WasiP1Ctx> = Linker::new(engine());
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |ctx| ctx)
             .map_err(|e| anyhow!("{e:?}"))?;
@@ -414,14 +424,14 @@ fn run_native(module: &Module, inv: Invocation) -> Result<(String, ExitStatus)> 
             Err(err) => ExitStatus::from_error(&err),
         };
         drop(store);
-        Ok((String::from_utf8_lossy(&output.contents()).into_owned(), exit))
+        Ok(exit)
     })?
 }
 
-fn run_component(component: &Component, inv: Invocation) -> Result<(String, ExitStatus)> {
+fn run_component(component: &Component, inv: Invocation) -> Result<ExitStatus> {
     let component = component.clone();
-    on_big_stack(move || -> Result<(String, ExitStatus)> {
-        let (mut builder, output) = wasi_builder(&inv)?;
+    on_big_stack(move || -> Result<ExitStatus> {
+        let mut builder = wasi_builder(&inv)?;
         let mut linker: ComponentLinker<Host> = ComponentLinker::new(engine());
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| anyhow!("{e:?}"))?;
         let mut store = Store::new(engine(), Host::new(builder.build()));
@@ -434,7 +444,7 @@ fn run_component(component: &Component, inv: Invocation) -> Result<(String, Exit
             Err(err) => ExitStatus::from_error(&err),
         };
         drop(store);
-        Ok((String::from_utf8_lossy(&output.contents()).into_owned(), exit))
+        Ok(exit)
     })?
 }
 
@@ -456,15 +466,21 @@ struct Prepared {
 impl Prepared {
     fn run(&self, side: Side, options: &Options) -> Result<Run> {
         let tmp = tempfile::Builder::new().prefix("gostd-tmp-").tempdir()?;
-        let inv = invocation(&self.binary, &self.package_dir, tmp.path(), options);
+        let output = MemoryOutputPipe::new(OUTPUT_CAPACITY);
+        let inv = invocation(&self.binary, &self.package_dir, tmp.path(), options, output.clone());
         let started = Instant::now();
-        let sampler = FdSampler::start();
-        let (log, exit) = match side {
+        let sampler = FdSampler::start(output.clone());
+        let exit = match side {
             Side::Native => run_native(&self.module, inv)?,
             Side::Adapted => run_component(&self.component, inv)?,
         };
         let elapsed = started.elapsed();
-        let peak_host_fds = sampler.stop();
+        let (peak_host_fds, log_at_peak) = sampler.stop();
+        let log = String::from_utf8_lossy(&output.contents()).into_owned();
+        let peak_during = log
+            .get(..log_at_peak)
+            .and_then(|before| before.lines().rev().find_map(marker))
+            .map(str::to_string);
         // Tests may leave read-only directories behind; make them removable.
         let _ = Command::new("chmod").arg("-R").arg("u+rwx").arg(tmp.path()).status();
         Ok(Run {
@@ -473,20 +489,21 @@ impl Prepared {
             exit,
             elapsed,
             peak_host_fds,
+            peak_during,
         })
     }
 }
 
 /// Counts this process's open descriptors (`/proc/self/fd`) every few
 /// milliseconds on a thread of its own and keeps the maximum above the
-/// count at the start.
+/// count at the start, with how much the guest had printed by then.
 struct FdSampler {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: std::thread::JoinHandle<usize>,
+    thread: std::thread::JoinHandle<(usize, usize)>,
 }
 
 impl FdSampler {
-    fn start() -> FdSampler {
+    fn start(output: MemoryOutputPipe) -> FdSampler {
         fn open_fds() -> usize {
             std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
         }
@@ -494,19 +511,24 @@ impl FdSampler {
         let flag = stop.clone();
         let baseline = open_fds();
         let thread = std::thread::spawn(move || {
-            let mut peak = baseline;
+            let (mut peak, mut printed) = (baseline, 0);
             while !flag.load(std::sync::atomic::Ordering::Relaxed) {
-                peak = peak.max(open_fds());
+                let now = open_fds();
+                if now > peak {
+                    peak = now;
+                    printed = output.contents().len();
+                }
                 std::thread::sleep(Duration::from_millis(5));
             }
-            peak - baseline
+            (peak - baseline, printed)
         });
         FdSampler { stop, thread }
     }
 
-    fn stop(self) -> usize {
+    /// The peak, and the length of the output when it was reached.
+    fn stop(self) -> (usize, usize) {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        self.thread.join().unwrap_or(0)
+        self.thread.join().unwrap_or((0, 0))
     }
 }
 
@@ -533,7 +555,7 @@ pub struct PackageReport {
     pub excluded_differences: Vec<Difference>,
     /// Set when the exit status differs although every verdict agrees.
     pub exit_difference: Option<String>,
-    /// Seconds spent building and compiling before the runs.
+    /// Time spent building and compiling before the runs.
     pub prepare_time: Duration,
 }
 
@@ -807,10 +829,11 @@ fn save_logs(report: &PackageReport) {
         let _ = std::fs::write(
             dir.join(format!("{name}.exit")),
             format!(
-                "{} after {:.1}s; peak host descriptors +{}\n",
+                "{} after {:.1}s; peak host descriptors +{} (during {})\n",
                 run.exit,
                 run.elapsed.as_secs_f64(),
-                run.peak_host_fds
+                run.peak_host_fds,
+                run.peak_during.as_deref().unwrap_or("-")
             ),
         );
     }

@@ -87,15 +87,20 @@ fn main() -> Result<()> {
     for report in &reports {
         println!("{}", report.row());
     }
-    // Guest descriptors held at once (approximately: sampled host
-    // descriptors), against the adapter's descriptor table.
+    // Build + compile time, and the guest descriptors held at once
+    // (approximately: sampled host descriptors), against the adapter's
+    // descriptor table.
     for report in &reports {
+        let during = |run: &gostd::Run| run.peak_during.clone().unwrap_or_else(|| "-".into());
         println!(
-            "{:<15} {:<11} peak open descriptors: native {}, adapted {}",
+            "{:<15} {:<11} prepared in {:.0}s; peak open descriptors: native {} (in {}), adapted {} (in {})",
             report.package,
             report.go,
+            report.prepare_time.as_secs_f64(),
             report.native[0].peak_host_fds,
-            report.adapted.peak_host_fds
+            during(&report.native[0]),
+            report.adapted.peak_host_fds,
+            during(&report.adapted)
         );
     }
     for problem in &problems {
