@@ -140,7 +140,8 @@ pub struct PointResult {
 pub enum Verdict {
     Same,
     Differs(Vec<Difference>),
-    /// The program could not be built (missing toolchain): said, not passed.
+    /// Not run: the toolchain is missing, or the point is beyond what the
+    /// program can do natively in time. Said, never passed.
     Skipped(String),
     /// The harness failed (conversion, instantiation outside the guest...).
     Error(String),
@@ -262,6 +263,10 @@ impl Runner {
             wasmtime: None,
             time: Duration::ZERO,
         };
+        if let Some(reason) = too_slow_natively(job) {
+            result.ours = Verdict::Skipped(reason);
+            return result;
+        }
         let module = self.module(job.build);
         let module = match module.as_ref() {
             Ok(Built::Module(bytes)) => bytes,
@@ -338,6 +343,18 @@ impl Runner {
             }
         });
     }
+}
+
+/// Points a program cannot finish natively within the run limit, so there
+/// is nothing to compare with: reported as skipped, with the reason.
+fn too_slow_natively(job: &Job) -> Option<String> {
+    let env_bytes: usize = job.point.env.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    (job.build.compiler == Compiler::Asc && env_bytes > 16 << 20).then(|| {
+        format!(
+            "{} {}: AssemblyScript needs over 120 s natively for an environment this large",
+            job.point.dimension, job.point.label
+        )
+    })
 }
 
 /// "exit 0", "exit 1", "trap", "error".
