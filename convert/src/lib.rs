@@ -1,10 +1,69 @@
 //! Turning a `wasi_snapshot_preview1` module into a WASI 0.2 component with
 //! this project's adapters, as a library for Rust tools.
 //!
+//! * [`flavour_of`]: which adapter flavour a module needs;
 //! * [`wrap_realloc`]: makes a main module whose `cabi_realloc` may run Go
 //!   code (a garbage collection) safe inside host-started allocations,
-//!   without any cooperation from the guest.
+//!   without any cooperation from the guest;
+//! * [`encode`]: splices an adapter in, as `wasm-tools component new --adapt`
+//!   does.
 
 mod realloc;
 
+use anyhow::{Context, Result};
+use wasmparser::{ExternalKind, Parser, Payload};
+
 pub use realloc::{check_realloc_type, wrap_realloc, PAUSE_BEGIN, PAUSE_END, REALLOC_EXPORTS};
+
+/// The adapter flavours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavour {
+    /// Programs with `_start`; the component exports `wasi:cli/run`.
+    Command,
+    /// Libraries and `//go:wasmexport` reactors (`_initialize` or exports
+    /// only).
+    Reactor,
+}
+
+impl Flavour {
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavour::Command => "command",
+            Flavour::Reactor => "reactor",
+        }
+    }
+}
+
+/// `_start` makes a command; anything else a reactor.
+pub fn flavour_of(module: &[u8]) -> Result<Flavour> {
+    for payload in Parser::new(0).parse_all(module) {
+        match payload.context("reading the module")? {
+            Payload::Version { encoding: wasmparser::Encoding::Component, .. } => {
+                anyhow::bail!("this is already a component, not a core module")
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export?;
+                    if export.kind == ExternalKind::Func && export.name == "_start" {
+                        return Ok(Flavour::Command);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(Flavour::Reactor)
+}
+
+/// Splices `adapter` into `module` (which must carry its component type if
+/// it exports anything beyond `_start`/`_initialize`).
+pub fn encode(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
+    wit_component::ComponentEncoder::default()
+        .module(module)
+        .context("reading the P1 module")?
+        .adapter("wasi_snapshot_preview1", adapter)
+        .context("reading the adapter")?
+        .validate(true)
+        .encode()
+        .context("encoding the component")
+}
