@@ -36,8 +36,12 @@ if [ ! -x tests/programs/as/node_modules/.bin/asc ]; then
       "assemblyscript@$AS_VERSION" "@assemblyscript/wasi-shim@$AS_SHIM_VERSION" >/dev/null 2>&1)
 fi
 
-# Downloads the old Go toolchain once (cached in the module cache afterwards).
-if ! GOTOOLCHAIN="$GO_OLD_VERSION" go version >/dev/null 2>&1; then
-  log "could not fetch $GO_OLD_VERSION through the module proxy; old-Go cases will be skipped"
-fi
+# Downloads the older Go toolchains once (cached in the module cache
+# afterwards): the "old Go" column, and the oldest Go with //go:wasmexport
+# for the reactor tests.
+for release in "$GO_OLD_VERSION" "${GO_WASMEXPORT_VERSION:-go1.24.13}"; do
+  if ! GOTOOLCHAIN="$release" go version >/dev/null 2>&1; then
+    log "could not fetch $release through the module proxy; the tests that need it will say they skipped"
+  fi
+done
 log "ready"
