@@ -100,7 +100,7 @@ impl Fuzzer {
             Some(path) => {
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
             }
-            None => adapters::ours(ExitMode::Portable)?.bytes,
+            None => ours_when_built()?,
         };
         let ours = component::encode(&module, &ours)?;
         let wasmtime = if compare_wasmtime {
@@ -139,6 +139,18 @@ impl Fuzzer {
             adapted,
         })
     }
+}
+
+/// Our command adapter; `ci/build-adapters.sh` starts from an empty
+/// directory, so while it rebuilds, wait for the file (up to a minute).
+fn ours_when_built() -> Result<Vec<u8>> {
+    for _ in 0..30 {
+        if adapters::our_command_adapter_path(ExitMode::Portable).exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
+    Ok(adapters::ours(ExitMode::Portable)?.bytes)
 }
 
 impl SeedResult {

@@ -2,13 +2,12 @@
 //! and `programs/rust/src/bin/p1fuzz.rs`): our adapter must answer every
 //! call as the native host does. More seeds: the `p1-fuzz` command.
 //!
-//! IGNORED for now: the adapter built at 07:12 UTC fails 60 of the single
-//! seeds, 12 multi and 18 malformed: `sock_send` with nonzero si_flags
-//! answers EINVAL (the native host ignores that plain u16), and in three
-//! malformed seeds (21, 30, 39) a misaligned result pointer, on which the
-//! native host traps, succeeds. `p1-fuzz` lists these and more classes.
-//! Remove the `#[ignore]`s once `p1-fuzz --mode single --seeds 0..150` (and
-//! 0..50 for multi and malformed) is clean; meanwhile run them with
+//! `malformed` is IGNORED for now: the adapter built at 07:55 UTC fails
+//! its seeds 7, 11, 35 and 41 (a misaligned result or pointer-array
+//! pointer, on which the native host traps, succeeds) and 30 and 42
+//! (`fd_fdstat_set_rights` with unknown rights bits is ENOTSUP instead of
+//! EINVAL). Remove that `#[ignore]` once
+//! `p1-fuzz --mode malformed --seeds 0..50` is clean; meanwhile run it with
 //! `-- --ignored`.
 
 use adapter_tests::fuzz::summary::Summary;
@@ -32,20 +31,18 @@ fn check(mode: Mode, seeds: std::ops::Range<u64>) {
     }
     if !summary.is_clean() {
         panic!(
-            "our adapter differs from native P1:\n{}\nreproduce: cargo run --release -p adapter-tests --bin p1-fuzz -- --mode {mode} --seeds SEED..SEED+1 --verbose",
+            "our adapter differs from native P1:\n{}\nreproduce: cargo run --release -p adapter-tests --bin p1-fuzz -- --mode {mode} --seeds SEED --verbose",
             summary.render(false)
         );
     }
 }
 
 #[test]
-#[ignore = "the adapter still diverges on these seeds, see the module comment"]
 fn single() {
     check(Mode::Single, 0..150);
 }
 
 #[test]
-#[ignore = "the adapter still diverges on these seeds, see the module comment"]
 fn multi() {
     check(Mode::Multi, 0..50);
 }

@@ -195,6 +195,8 @@ fn pointer(f: &mut Fuzzer, far: u32) -> Errno {
             let at = f.rng.pick(&[far, far - 4, u32::MAX - 7, iovs + 2]);
             mem::set_u32(iovs + 2, data);
             mem::set_u32(iovs + 6, 8);
+            // A whole line, should the write go through.
+            mem::write_bytes(data, b"written\n");
             let write = f.rng.chance(50);
             announce("pointer", &format!("fd_{} fd={fd} iovs_ptr={}", if write { "write" } else { "read" }, show_ptr(at)));
             let out = mem::addr(mem::RESULT);
