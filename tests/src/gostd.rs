@@ -4,10 +4,11 @@
 //! way Go's `lib/wasm/go_wasip1_wasm_exec` runs it under `go test`: host `/`
 //! preopened as guest `/`, the package's source directory as the working
 //! directory (`PWD`), `PATH` passed through, 8 MiB of wasm stack, and the
-//! flags `go test -v` adds. It runs natively on wasmtime's P1 host and as a
-//! component made with our command adapter on wasmtime's P2 host; the
-//! per-test PASS/FAIL/SKIP verdicts parsed from the `-test.v` output must be
-//! the same. A test whose verdict changes between two native runs is
+//! flags `go test -v` adds. Two deliberate additions: `-test.short` by
+//! default (as `go tool dist test` passes it) and a fresh `TMPDIR` per run.
+//! It runs natively on wasmtime's P1 host and as a component made with our
+//! command adapter on wasmtime's P2 host; the per-test PASS/FAIL/SKIP
+//! verdicts parsed from the `-test.v` output must be the same. A test whose verdict changes between two native runs is
 //! natively flaky and reported as such, never as an adapter failure.
 
 use crate::adapters::{self, Adapter, ExitMode};
@@ -594,7 +595,7 @@ impl PackageReport {
             self.adapted.elapsed.as_secs_f64()
         );
         format!(
-            "{:<15} {:<11} {:>16} {:>16} {:>12}  {}",
+            "{:<24} {:<11} {:>16} {:>16} {:>12}  {}",
             self.package,
             self.go,
             counts(self.native[0].tests.counts()),
@@ -654,7 +655,7 @@ impl PackageReport {
 /// skip, unfinished; times in seconds, native/adapted).
 pub fn table_header() -> String {
     format!(
-        "{:<15} {:<11} {:>16} {:>16} {:>12}  {}",
+        "{:<24} {:<11} {:>16} {:>16} {:>12}  {}",
         "package", "go", "native P/F/S/U", "adapted P/F/S/U", "time n/a", "differing tests"
     )
 }

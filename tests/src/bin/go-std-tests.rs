@@ -93,7 +93,7 @@ fn main() -> Result<()> {
     for report in &reports {
         let during = |run: &gostd::Run| run.peak_during.clone().unwrap_or_else(|| "-".into());
         println!(
-            "{:<15} {:<11} prepared in {:.0}s; peak open descriptors: native {} (in {}), adapted {} (in {})",
+            "{:<24} {:<11} prepared in {:.0}s; peak open descriptors: native {} (in {}), adapted {} (in {})",
             report.package,
             report.go,
             report.prepare_time.as_secs_f64(),
