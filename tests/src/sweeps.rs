@@ -69,7 +69,7 @@ pub fn plan(builds: &[Build], dimensions: &[Dimension]) -> Vec<Job> {
     jobs
 }
 
-/// Every build in `builds` that reads the environment, at each point.
+/// Each of `points` for every build in `builds` that runs its dimension.
 pub fn plan_points(builds: &[Build], points: Vec<Point>) -> Vec<Job> {
     let points: Vec<Arc<Point>> = points.into_iter().map(Arc::new).collect();
     let mut jobs = Vec::new();
