@@ -8,11 +8,13 @@
 
 use crate::errno::{self, Errno};
 
-/// Capacity of the table. Descriptors are a fixed array inside the state
-/// block so that the low-memory arena of Go modules can hold them
-/// (docs/memory.md: the budget of that arena). 256 covers Go's own `os`
-/// package tests, which hold about 150 at once.
-pub const CAPACITY: usize = 256;
+/// Capacity of the table inside the state block: all that the low-memory
+/// arena of Go modules can hold (docs/memory.md), and enough for Go's own
+/// `os` package tests, which hold about 150 at once. In grown arenas the
+/// table moves to pages of its own when it fills up (`State::grow_table`).
+pub const INLINE_CAPACITY: usize = 256;
+/// The most descriptors a grown table holds (20 MiB of entries).
+pub const MAX_CAPACITY: usize = 1 << 20;
 
 pub mod kind {
     /// Above every number used so far.
@@ -82,15 +84,54 @@ pub struct Descriptors {
     high_water: u32,
     /// How many slots below `high_water` are `RELEASED`.
     released: u32,
-    pub entries: [Descriptor; CAPACITY],
+    /// Address of the table when it lives in pages of its own; 0 while it
+    /// is `inline` (an address would not survive the state block moving).
+    table: u32,
+    capacity: u32,
+    inline: [Descriptor; INLINE_CAPACITY],
 }
+
+/// `insert` on a full table: the caller may grow it and try again.
+pub const FULL: Errno = errno::MFILE;
 
 impl Descriptors {
     pub fn init(&mut self) {
-        self.entries[0].kind = kind::STDIN;
-        self.entries[1].kind = kind::STDOUT;
-        self.entries[2].kind = kind::STDERR;
+        self.capacity = INLINE_CAPACITY as u32;
+        self.inline[0].kind = kind::STDIN;
+        self.inline[1].kind = kind::STDOUT;
+        self.inline[2].kind = kind::STDERR;
         self.high_water = 3;
+    }
+
+    fn entries(&mut self) -> &mut [Descriptor] {
+        if self.table == 0 {
+            return &mut self.inline;
+        }
+        // SAFETY: `move_to` put `capacity` initialised entries at `table`,
+        // in pages the adapter grew for them and nobody else uses.
+        unsafe { core::slice::from_raw_parts_mut(self.table as *mut Descriptor, self.capacity as usize) }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity as usize
+    }
+
+    /// Whether the table lives in pages of its own.
+    pub fn is_out_of_line(&self) -> bool {
+        self.table != 0
+    }
+
+    /// Copies the table to `at`, which has room for `capacity` entries and
+    /// reads as zero (FREE) beyond the ones copied.
+    ///
+    /// # Safety
+    /// `[at, at + capacity * 20)` is memory the adapter grew for the table.
+    pub unsafe fn move_to(&mut self, at: usize, capacity: usize) {
+        let used = self.high_water as usize;
+        let from = self.entries().as_ptr() as usize;
+        crate::memory::copy(at, from, used * core::mem::size_of::<Descriptor>());
+        self.table = at as u32;
+        self.capacity = capacity as u32;
     }
 
     /// The descriptor `fd`, if open.
@@ -98,13 +139,14 @@ impl Descriptors {
         if fd >= 3 && self.preopens_loaded == 0 {
             self.load_preopens();
         }
-        match self.entries.get_mut(fd as usize) {
+        match self.entries().get_mut(fd as usize) {
             Some(d) if d.is_open() => Ok(d),
             _ => Err(errno::BADF),
         }
     }
 
-    /// Takes the number the native host would take (see the module doc).
+    /// Takes the number the native host would take (see the module doc);
+    /// `FULL` when every slot is taken.
     pub fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
         if self.preopens_loaded == 0 {
             self.load_preopens();
@@ -115,21 +157,22 @@ impl Descriptors {
     fn push(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
         let fd = if self.released > 0 {
             let mut fd = self.high_water as usize;
+            let entries = self.entries();
             loop {
                 fd -= 1;
-                if self.entries[fd].kind == kind::RELEASED {
+                if entries[fd].kind == kind::RELEASED {
                     break;
                 }
             }
             self.released -= 1;
             fd
-        } else if (self.high_water as usize) < CAPACITY {
+        } else if self.high_water < self.capacity {
             self.high_water += 1;
             self.high_water as usize - 1
         } else {
-            return Err(errno::MFILE);
+            return Err(FULL);
         };
-        self.entries[fd] = descriptor;
+        self.entries()[fd] = descriptor;
         Ok(fd as u32)
     }
 
@@ -148,18 +191,13 @@ impl Descriptors {
         let moved = *self.get(from)?;
         let slot = self.get(to)?;
         let old = core::mem::replace(slot, moved);
-        self.entries[from as usize].release();
+        self.entries()[from as usize].release();
         self.released += 1;
         Ok(old)
     }
 
-    /// Occupies a number with a descriptor that answers EBADF.
-    pub fn insert_bad(&mut self) -> Result<u32, Errno> {
-        self.insert(Descriptor { kind: kind::BAD, ..Descriptor::EMPTY })
-    }
-
     pub fn remove_bad(&mut self, fd: u32) -> Result<(), Errno> {
-        match self.entries.get_mut(fd as usize) {
+        match self.entries().get_mut(fd as usize) {
             Some(slot) if slot.kind == kind::BAD => {
                 slot.release();
                 self.released += 1;
@@ -204,6 +242,11 @@ impl Descriptor {
         stream: 0,
         position: 0,
     };
+
+    /// A reservation (`adapter_open_badfd`): occupied, every use EBADF.
+    pub fn bad() -> Descriptor {
+        Descriptor { kind: kind::BAD, ..Descriptor::EMPTY }
+    }
 
     #[cfg_attr(feature = "proxy", allow(dead_code))]
     pub fn new(kind: u8, handle: u32) -> Descriptor {

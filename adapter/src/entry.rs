@@ -137,4 +137,15 @@ fn settle(base: usize) {
     let state = unsafe { &mut *(arena.state as *mut State) };
     state.set_arena(&arena);
     state.settled = 1;
+    if state.descriptors.is_out_of_line() {
+        // The table's pages were claimed along with the arena's: they move
+        // too, to pages grown after the claim.
+        let capacity = state.descriptors.capacity();
+        let bytes = capacity * core::mem::size_of::<crate::descriptors::Descriptor>();
+        let Some(base) = crate::memory::grow(bytes.div_ceil(crate::memory::PAGE_SIZE)) else {
+            relocation_failed()
+        };
+        // SAFETY: fresh pages, large enough for the table.
+        unsafe { state.descriptors.move_to(base, capacity) };
+    }
 }

@@ -140,7 +140,7 @@ unsafe fn plausible_pclntab(addr: usize) -> bool {
 }
 
 #[inline(always)]
-fn arm_tripwire(end: usize) {
+pub fn arm_tripwire(end: usize) {
     let mut addr = end - TRIPWIRE_BYTES;
     while addr < end {
         // SAFETY: inside the pages just grown, aligned.
@@ -166,7 +166,7 @@ pub fn tripwire_intact(end: usize) -> bool {
 /// that includes the arena? Needs no stack.
 #[inline(always)]
 pub fn guest_took_memory(state: &State) -> bool {
-    memory::size_pages() != state.pages_seen as usize || !tripwire_intact(state.arena_end as usize)
+    memory::size_pages() != state.pages_seen as usize || !tripwire_intact(state.watch_end as usize)
 }
 
 /// Moves the state to freshly grown pages. Returns the base of the new

@@ -32,9 +32,13 @@ pub struct State {
     pub arena_end: u32,
     /// Stack pointer value when no adapter frame is live.
     pub stack_top: u32,
-    /// Memory size in pages when the arena was placed, to notice growth by
-    /// someone else (only meaningful while not settled).
+    /// Memory size in pages when the arena was placed (or the adapter last
+    /// grew memory itself), to notice growth by someone else (only
+    /// meaningful while not settled).
     pub pages_seen: u32,
+    /// End of the pages the adapter grew last while unsettled: the arena's,
+    /// or its descriptor table's. Their last bytes are the tripwire.
+    pub watch_end: u32,
     /// Transient scratch memory, valid only within one call.
     pub scratch_base: u32,
     pub scratch_end: u32,
@@ -62,10 +66,51 @@ impl State {
     pub fn set_arena(&mut self, arena: &crate::placement::Arena) {
         self.arena_base = arena.base as u32;
         self.arena_end = arena.end as u32;
+        self.watch_end = arena.end as u32;
         self.stack_top = arena.stack_top as u32;
         self.scratch_base = arena.scratch as u32;
         self.scratch_end = arena.scratch_end as u32;
         self.pages_seen = crate::memory::size_pages() as u32;
+    }
+
+    /// Inserts a descriptor, growing the table when it is full and the
+    /// arena lives in grown pages (Go's low-memory arena cannot grow: its
+    /// table stays at `INLINE_CAPACITY`, EMFILE beyond).
+    pub fn insert_descriptor(&mut self, descriptor: crate::descriptors::Descriptor) -> Result<u32, crate::errno::Errno> {
+        match self.descriptors.insert(descriptor) {
+            Err(crate::descriptors::FULL) => {
+                self.grow_table()?;
+                self.descriptors.insert(descriptor)
+            }
+            result => result,
+        }
+    }
+
+    /// Moves the descriptor table to pages of its own, twice as large. Old
+    /// out-of-line tables are left behind (at most as much as the new one).
+    fn grow_table(&mut self) -> Result<(), crate::errno::Errno> {
+        use crate::descriptors::{Descriptor, MAX_CAPACITY};
+        use crate::memory::{self, PAGE_SIZE};
+        use crate::placement::TRIPWIRE_BYTES;
+        let capacity = self.descriptors.capacity() * 2;
+        if self.placement != placement_kind::GROWN_PAGES || capacity > MAX_CAPACITY {
+            return Err(crate::errno::MFILE);
+        }
+        let bytes = capacity * core::mem::size_of::<Descriptor>() + TRIPWIRE_BYTES;
+        let pages = bytes.div_ceil(PAGE_SIZE);
+        let base = memory::grow(pages).ok_or(crate::errno::MFILE)?;
+        // SAFETY: fresh pages, large enough for `capacity` entries.
+        unsafe { self.descriptors.move_to(base, capacity) };
+        if self.settled == 0 {
+            // These pages are now the last ones the adapter grew: a guest
+            // allocator that claims memory up to its end would mark them
+            // first (docs/memory.md), so the tripwire moves here.
+            let end = base + pages * PAGE_SIZE;
+            crate::placement::arm_tripwire(end);
+            self.watch_end = end as u32;
+            self.pages_seen = memory::size_pages() as u32;
+        }
+        Ok(())
     }
 
     #[inline(always)]

@@ -279,3 +279,43 @@ fn output_written_while_paused_arrives_after_the_pause() {
     assert_passed(&outcome);
     assert_eq!(String::from_utf8_lossy(&outcome.stdout), "ok\nok\n");
 }
+
+/// A descriptor table that outgrew the state block lives in pages of its
+/// own; grown before the arena settled, those pages are the last ones in
+/// memory, so an allocator claiming all memory marks them first. The table
+/// then moves along with the state, and every descriptor stays valid.
+#[test]
+fn a_grown_table_moves_with_the_state_when_memory_is_claimed() {
+    let outcome = run_guest(
+        r#"
+        (local $i i32)
+        (local $end i32)
+        ;; "." at 0x700; 300 directory descriptors (more than the 256 inline)
+        (i32.store8 (i32.const 0x700) (i32.const 0x2e))
+        (block $done (loop $open
+          (br_if $done (i32.eq (local.get $i) (i32.const 300)))
+          (call $check (i32.eqz (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x700) (i32.const 1)
+              (i32.const 2) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x500))) (i32.const 50))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $open)))
+        ;; the last one got number 304 (0-2 stdio, 3-4 preopens)
+        (call $check (i32.eq (i32.load (i32.const 0x500)) (i32.const 304)) (i32.const 51))
+        ;; an allocator claims everything up to the end of memory
+        (local.set $end (i32.mul (memory.size) (i32.const 65536)))
+        (i32.store (i32.sub (local.get $end) (i32.const 4)) (i32.const 2))
+        ;; the next call moves state and table; every descriptor still works
+        (local.set $i (i32.const 5))
+        (block $checked (loop $check_all
+          (br_if $checked (i32.gt_u (local.get $i) (i32.const 304)))
+          ;; ENOTSOCK: open, just not a socket (EBADF once closed or lost)
+          (call $check (i32.eq (call $sock_shutdown (local.get $i) (i32.const 0)) (i32.const 57)) (i32.const 52))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $check_all)))
+        ;; and the claimed pages are the guest's to scribble over
+        (memory.fill (i32.sub (local.get $end) (i32.const 65536)) (i32.const 0xab) (i32.const 65536))
+        (call $check (i32.eq (call $sock_shutdown (i32.const 304) (i32.const 0)) (i32.const 57)) (i32.const 53))
+        (call $exit (i32.const 0))
+        "#,
+    );
+    assert_passed(&outcome);
+}

@@ -386,7 +386,7 @@ pub fn fd_datasync(fd: u32) -> Errno {
 }
 
 pub fn open_badfd(out: u32) -> Errno {
-    match state::get().descriptors.insert_bad() {
+    match state::get().insert_descriptor(Descriptor::bad()) {
         Ok(fd) => {
             store_u32(out, fd);
             errno::SUCCESS
