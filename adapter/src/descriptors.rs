@@ -91,9 +91,6 @@ pub struct Descriptors {
     inline: [Descriptor; INLINE_CAPACITY],
 }
 
-/// `insert` on a full table: the caller may grow it and try again.
-pub const FULL: Errno = errno::MFILE;
-
 impl Descriptors {
     pub fn init(&mut self) {
         self.capacity = INLINE_CAPACITY as u32;
@@ -146,7 +143,7 @@ impl Descriptors {
     }
 
     /// Takes the number the native host would take (see the module doc);
-    /// `FULL` when every slot is taken.
+    /// EMFILE when every slot is taken and the table cannot grow.
     pub fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
         if self.preopens_loaded == 0 {
             self.load_preopens();
@@ -166,14 +163,36 @@ impl Descriptors {
             }
             self.released -= 1;
             fd
-        } else if self.high_water < self.capacity {
+        } else {
+            if self.high_water == self.capacity {
+                self.grow()?;
+            }
             self.high_water += 1;
             self.high_water as usize - 1
-        } else {
-            return Err(FULL);
         };
         self.entries()[fd] = descriptor;
         Ok(fd as u32)
+    }
+
+    /// Moves the table to pages of its own, twice as large; only in grown
+    /// arenas (Go's low-memory arena has no room: EMFILE). Old out-of-line
+    /// tables are left behind (at most as much as the new one).
+    fn grow(&mut self) -> Result<(), Errno> {
+        use crate::memory::{self, PAGE_SIZE};
+        let growth = crate::state::table_growth();
+        let capacity = self.capacity() * 2;
+        if !growth.grown_arena || capacity > MAX_CAPACITY {
+            return Err(errno::MFILE);
+        }
+        let bytes = capacity * core::mem::size_of::<Descriptor>() + crate::placement::TRIPWIRE_BYTES;
+        let pages = bytes.div_ceil(PAGE_SIZE);
+        let base = memory::grow(pages).ok_or(errno::MFILE)?;
+        // SAFETY: fresh pages, large enough for `capacity` entries.
+        unsafe { self.move_to(base, capacity) };
+        if !growth.settled {
+            crate::state::watch_table_pages(base + pages * PAGE_SIZE);
+        }
+        Ok(())
     }
 
     /// Removes `fd` and returns what it held, so the caller drops resources.

@@ -124,6 +124,63 @@ fn check_unsettled(state: usize) {
     settle(base);
 }
 
+/// After a call that asked for clearance (`State::clearance`): moves the
+/// arena, still unsettled, to fresh pages whose state lies at least that
+/// far above the old arena's base, leaving the pages in between untouched.
+/// Must not have a stack frame (it switches the stack pointer).
+#[cfg(not(feature = "proxy"))]
+#[inline(always)]
+pub fn leave() {
+    let state = globals::state_ptr() as usize;
+    // SAFETY: called after the body of a call that entered through `enter`.
+    if unsafe { (*(state as *const State)).clearance } != 0 {
+        make_clearance(state);
+    }
+}
+
+#[cfg(not(feature = "proxy"))]
+#[cold]
+#[inline(never)]
+fn make_clearance(state: usize) {
+    // SAFETY: the state block `enter` checked at the start of this call.
+    let state_ref = unsafe { &*(state as *const State) };
+    if globals::stack_pointer() != state_ref.stack_top as usize {
+        return;
+    }
+    let wanted = state_ref.arena_base as usize + state_ref.clearance as usize;
+    let state_offset = placement::stack_top(GROWN_PAGES, 0);
+    let end = crate::memory::size_bytes();
+    if end + state_offset < wanted {
+        let gap = (wanted - end - state_offset).div_ceil(crate::memory::PAGE_SIZE);
+        if crate::memory::grow(gap).is_none() {
+            relocation_failed();
+        }
+    }
+    let base = placement::relocate(state);
+    if base == 0 {
+        relocation_failed();
+    }
+    let new_state = placement::stack_top(GROWN_PAGES, base);
+    globals::set_state_ptr(new_state as *mut State);
+    // SAFETY: no adapter frame is live (checked above).
+    unsafe { globals::set_stack_pointer(new_state) };
+    rearm(base);
+}
+
+/// The arena moved but has not settled: watch its new pages.
+#[cfg(not(feature = "proxy"))]
+#[inline(never)]
+fn rearm(base: usize) {
+    let end = base + placement::GROWN_PAGES * crate::memory::PAGE_SIZE;
+    let arena = Arena::layout(GROWN_PAGES, base, end);
+    // SAFETY: the block `relocate` just copied.
+    let state = unsafe { &mut *(arena.state as *mut State) };
+    state.set_arena(&arena);
+    state.clearance = 0;
+    placement::arm_tripwire(end);
+    move_table_if_out_of_line(state);
+}
+
 #[cold]
 #[inline(never)]
 fn relocation_failed() -> ! {
@@ -137,9 +194,13 @@ fn settle(base: usize) {
     let state = unsafe { &mut *(arena.state as *mut State) };
     state.set_arena(&arena);
     state.settled = 1;
+    // The table's pages were claimed along with the arena's: they move too,
+    // to pages grown after the claim.
+    move_table_if_out_of_line(state);
+}
+
+fn move_table_if_out_of_line(state: &mut State) {
     if state.descriptors.is_out_of_line() {
-        // The table's pages were claimed along with the arena's: they move
-        // too, to pages grown after the claim.
         let capacity = state.descriptors.capacity();
         let bytes = capacity * core::mem::size_of::<crate::descriptors::Descriptor>();
         let Some(base) = crate::memory::grow(bytes.div_ceil(crate::memory::PAGE_SIZE)) else {

@@ -11,7 +11,7 @@ use crate::p1::{args_env, path};
 use crate::p1::{clocks, fd_io, fd_meta, poll, process, sockets};
 
 macro_rules! p1_exports {
-    ($(fn $name:ident($($arg:ident: $ty:ty),*) => $body:expr $(, paused => $paused:expr)?;)*) => {$(
+    ($(fn $name:ident($($arg:ident: $ty:ty),*) => $body:expr $(, paused => $paused:expr)? $(, then $after:path)?;)*) => {$(
         #[no_mangle]
         #[allow(clippy::too_many_arguments)] // the P1 signature
         pub unsafe extern "C" fn $name($($arg: $ty),*) -> u32 {
@@ -26,7 +26,9 @@ macro_rules! p1_exports {
                 }
                 $body
             }
-            u32::from(body($($arg),*))
+            let result = u32::from(body($($arg),*));
+            $($after();)?
+            result
         }
     )*};
     (@paused) => { crate::errno::NOTSUP };
@@ -58,7 +60,7 @@ p1_exports! {
     fn fd_datasync(fd: u32) => fd_meta::fd_datasync(fd);
     fn fd_advise(fd: u32, offset: u64, len: u64, advice: u32) => fd_meta::fd_advise(fd, offset, len, advice);
     fn fd_allocate(fd: u32, offset: u64, len: u64) => fd_meta::fd_allocate(fd);
-    fn fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64) => fd_meta::fd_fdstat_set_rights(fd);
+    fn fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64) => fd_meta::fd_fdstat_set_rights(fd, base, inheriting);
     fn fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, flags: u32) => fd_meta::fd_filestat_set_times(fd, atim, mtim, flags);
     fn fd_renumber(from: u32, to: u32) => fd_meta::fd_renumber(from, to);
     fn adapter_open_badfd(out: u32) => fd_meta::open_badfd(out);
@@ -73,9 +75,10 @@ p1_exports! {
 #[cfg(not(feature = "proxy"))]
 p1_exports! {
     fn args_get(argv: u32, buf: u32) => args_env::args_get(argv, buf);
-    fn args_sizes_get(count: u32, size: u32) => args_env::args_sizes_get(count, size);
+    // The guest allocates for the result next: see `entry::leave`.
+    fn args_sizes_get(count: u32, size: u32) => args_env::args_sizes_get(count, size), then crate::entry::leave;
     fn environ_get(environ: u32, buf: u32) => args_env::environ_get(environ, buf);
-    fn environ_sizes_get(count: u32, size: u32) => args_env::environ_sizes_get(count, size);
+    fn environ_sizes_get(count: u32, size: u32) => args_env::environ_sizes_get(count, size), then crate::entry::leave;
     fn fd_pwrite(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::fd_pwrite(fd, iovs, len, offset, out);
     fn fd_pread(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::fd_pread(fd, iovs, len, offset, out);
     fn path_open(fd: u32, lookup: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, out: u32)

@@ -41,8 +41,10 @@ const GO_PCLNTAB_HEADER: u64 = 0x0801_0000_ffff_fff1;
 /// data, a few hundred KiB to a few MiB in).
 const GO_SCAN_LIMIT: usize = 64 << 20;
 
-/// A placed arena: `[base, end)` holds the stack, then the state, then
-/// scratch memory (and, for grown arenas, the tripwire).
+/// A placed arena. Low memory (Go): the stack, then the state, then scratch.
+/// Grown pages: scratch, then the stack, then the state, then the tripwire,
+/// so that the state is the last thing in the arena a bottom-up allocator
+/// would reach (docs/memory.md).
 pub struct Arena {
     pub base: usize,
     pub end: usize,
@@ -57,18 +59,27 @@ impl Arena {
     pub fn layout(kind: u32, base: usize, end: usize) -> Arena {
         let stack_top = stack_top(kind, base);
         let state = stack_top;
-        let scratch = align16(state + core::mem::size_of::<State>());
-        let scratch_end = if kind == placement_kind::GROWN_PAGES { end - TRIPWIRE_BYTES } else { end };
+        let (scratch, scratch_end) = if kind == placement_kind::GROWN_PAGES {
+            // Not from 0: a memory that started empty has its arena there,
+            // and a null pointer handed to the host would read as absent.
+            (base + 16, stack_top - GROWN_STACK_SIZE)
+        } else {
+            (align16(state + core::mem::size_of::<State>()), end)
+        };
         Arena { base, end, stack_top, state, scratch, scratch_end }
     }
 }
 
+/// Bytes the state block takes at the top of a grown arena.
+const GROWN_STATE_BYTES: usize = (core::mem::size_of::<State>() + 15) & !15;
+
+/// The stack top, which is also where the state block starts.
 #[inline(always)]
 pub fn stack_top(kind: u32, base: usize) -> usize {
     if kind == placement_kind::LOW_MEMORY {
         base + LOW_STACK_SIZE
     } else {
-        base + GROWN_STACK_SIZE
+        base + GROWN_PAGES * PAGE_SIZE - TRIPWIRE_BYTES - GROWN_STATE_BYTES
     }
 }
 

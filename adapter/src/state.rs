@@ -39,6 +39,10 @@ pub struct State {
     /// End of the pages the adapter grew last while unsettled: the arena's,
     /// or its descriptor table's. Their last bytes are the tripwire.
     pub watch_end: u32,
+    /// While unsettled: set by a call whose result the guest will allocate
+    /// memory for next (`*_sizes_get`): after the call the state must lie at
+    /// least this many bytes above the arena's base (`entry::leave`).
+    pub clearance: u32,
     /// Transient scratch memory, valid only within one call.
     pub scratch_base: u32,
     pub scratch_end: u32,
@@ -73,46 +77,6 @@ impl State {
         self.pages_seen = crate::memory::size_pages() as u32;
     }
 
-    /// Inserts a descriptor, growing the table when it is full and the
-    /// arena lives in grown pages (Go's low-memory arena cannot grow: its
-    /// table stays at `INLINE_CAPACITY`, EMFILE beyond).
-    pub fn insert_descriptor(&mut self, descriptor: crate::descriptors::Descriptor) -> Result<u32, crate::errno::Errno> {
-        match self.descriptors.insert(descriptor) {
-            Err(crate::descriptors::FULL) => {
-                self.grow_table()?;
-                self.descriptors.insert(descriptor)
-            }
-            result => result,
-        }
-    }
-
-    /// Moves the descriptor table to pages of its own, twice as large. Old
-    /// out-of-line tables are left behind (at most as much as the new one).
-    fn grow_table(&mut self) -> Result<(), crate::errno::Errno> {
-        use crate::descriptors::{Descriptor, MAX_CAPACITY};
-        use crate::memory::{self, PAGE_SIZE};
-        use crate::placement::TRIPWIRE_BYTES;
-        let capacity = self.descriptors.capacity() * 2;
-        if self.placement != placement_kind::GROWN_PAGES || capacity > MAX_CAPACITY {
-            return Err(crate::errno::MFILE);
-        }
-        let bytes = capacity * core::mem::size_of::<Descriptor>() + TRIPWIRE_BYTES;
-        let pages = bytes.div_ceil(PAGE_SIZE);
-        let base = memory::grow(pages).ok_or(crate::errno::MFILE)?;
-        // SAFETY: fresh pages, large enough for `capacity` entries.
-        unsafe { self.descriptors.move_to(base, capacity) };
-        if self.settled == 0 {
-            // These pages are now the last ones the adapter grew: a guest
-            // allocator that claims memory up to its end would mark them
-            // first (docs/memory.md), so the tripwire moves here.
-            let end = base + pages * PAGE_SIZE;
-            crate::placement::arm_tripwire(end);
-            self.watch_end = end as u32;
-            self.pages_seen = memory::size_pages() as u32;
-        }
-        Ok(())
-    }
-
     #[inline(always)]
     pub fn canaries_intact(&self) -> bool {
         self.head_canary == HEAD_CANARY && self.tail_canary == TAIL_CANARY
@@ -133,6 +97,40 @@ pub fn allocation() -> (&'static mut ImportAlloc, &'static mut Spill, u32) {
             &mut *core::ptr::addr_of_mut!((*state).spill),
             (*state).settled,
         )
+    }
+}
+
+/// What the descriptor table needs to know and update when it grows (see
+/// `Descriptors::grow`), reached through the raw state pointer: the table
+/// is a field of the same block, borrowed by the caller.
+pub struct TableGrowth {
+    pub grown_arena: bool,
+    pub settled: bool,
+}
+
+#[inline(never)]
+pub fn table_growth() -> TableGrowth {
+    let state = crate::globals::state_ptr();
+    // SAFETY: as in `get`; reads two fields no caller holds a reference to.
+    unsafe {
+        TableGrowth {
+            grown_arena: (*state).placement == placement_kind::GROWN_PAGES,
+            settled: (*state).settled != 0,
+        }
+    }
+}
+
+/// After the table moved to pages grown while the arena is unsettled: they
+/// are now the last pages the adapter grew, so the tripwire moves to their
+/// end (docs/memory.md).
+pub fn watch_table_pages(end: usize) {
+    let state = crate::globals::state_ptr();
+    crate::placement::arm_tripwire(end);
+    // SAFETY: as in `table_growth`; writes two fields no caller holds a
+    // reference to.
+    unsafe {
+        (*state).watch_end = end as u32;
+        (*state).pages_seen = crate::memory::size_pages() as u32;
     }
 }
 

@@ -55,6 +55,17 @@ pub fn flavour_of(module: &[u8]) -> Result<Flavour> {
     Ok(Flavour::Reactor)
 }
 
+/// This project's adapter for `flavour` (built in).
+pub fn adapter(flavour: Flavour, exit_with_code: bool) -> &'static [u8] {
+    use wasi_preview1_adapter_provider::*;
+    match (flavour, exit_with_code) {
+        (Flavour::Command, false) => WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER,
+        (Flavour::Command, true) => WASI_SNAPSHOT_PREVIEW1_COMMAND_EXIT_WITH_CODE_ADAPTER,
+        (Flavour::Reactor, false) => WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
+        (Flavour::Reactor, true) => WASI_SNAPSHOT_PREVIEW1_REACTOR_EXIT_WITH_CODE_ADAPTER,
+    }
+}
+
 /// Splices `adapter` into `module` (which must carry its component type if
 /// it exports anything beyond `_start`/`_initialize`).
 pub fn encode(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {

@@ -2,34 +2,38 @@
 //! component out.
 //!
 //! ```text
-//! p1-convert app.wasm -o app.component.wasm [--adapter PATH] [--wrap-realloc]
+//! p1-convert app.wasm -o app.component.wasm [--exit-with-code] [--wrap-realloc] [--adapter PATH]
 //! ```
 //!
 //! The flavour follows from the module: `_start` makes a command, anything
-//! else a reactor. `--adapter` names the adapter module (default: this
-//! workspace's `target/adapters/wasi_snapshot_preview1.<flavour>.wasm`).
+//! else a reactor. The adapters are built in (`--adapter` replaces them);
+//! `--exit-with-code` picks the ones that pass the exact `proc_exit` code to
+//! hosts that enable WASI's `cli-exit-with-code`.
 //! `--wrap-realloc` makes a module whose `cabi_realloc` may run Go code
 //! (a garbage collection) safe inside host-started allocations; modules that
 //! announce their allocator themselves need nothing.
 
 use anyhow::{bail, Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-const USAGE: &str = "usage: p1-convert MODULE.wasm -o OUT.wasm [--adapter PATH] [--wrap-realloc]";
+const USAGE: &str =
+    "usage: p1-convert MODULE.wasm -o OUT.wasm [--exit-with-code] [--wrap-realloc] [--adapter PATH]";
 
 struct Options {
     input: PathBuf,
     output: PathBuf,
     adapter: Option<PathBuf>,
+    exit_with_code: bool,
     wrap_realloc: bool,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
-    let (mut input, mut output, mut adapter, mut wrap_realloc) = (None, None, None, false);
+    let (mut input, mut output, mut adapter, mut exit_with_code, mut wrap_realloc) = (None, None, None, false, false);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-o" | "--output" => output = Some(PathBuf::from(args.next().context("-o needs a path")?)),
             "--adapter" => adapter = Some(PathBuf::from(args.next().context("--adapter needs a path")?)),
+            "--exit-with-code" => exit_with_code = true,
             "--wrap-realloc" => wrap_realloc = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -47,6 +51,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
         input: input.context(USAGE)?,
         output: output.context(USAGE)?,
         adapter,
+        exit_with_code,
         wrap_realloc,
     })
 }
@@ -55,9 +60,10 @@ fn main() -> Result<()> {
     let options = parse(std::env::args().skip(1))?;
     let module = std::fs::read(&options.input).with_context(|| format!("reading {}", options.input.display()))?;
     let flavour = p1_convert::flavour_of(&module)?;
-    let adapter_path = options.adapter.clone().unwrap_or_else(|| default_adapter(flavour));
-    let adapter = std::fs::read(&adapter_path)
-        .with_context(|| format!("reading the adapter {} (ci/build-adapters.sh builds it)", adapter_path.display()))?;
+    let adapter = match &options.adapter {
+        Some(path) => std::fs::read(path).with_context(|| format!("reading the adapter {}", path.display()))?,
+        None => p1_convert::adapter(flavour, options.exit_with_code).to_vec(),
+    };
     let module = if options.wrap_realloc {
         match p1_convert::wrap_realloc(&module)? {
             Some(wrapped) => wrapped,
@@ -72,10 +78,4 @@ fn main() -> Result<()> {
     let component = p1_convert::encode(&module, &adapter)?;
     std::fs::write(&options.output, component).with_context(|| format!("writing {}", options.output.display()))?;
     Ok(())
-}
-
-fn default_adapter(flavour: p1_convert::Flavour) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/adapters")
-        .join(format!("wasi_snapshot_preview1.{}.wasm", flavour.name()))
 }

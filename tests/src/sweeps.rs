@@ -41,6 +41,9 @@ pub struct Job {
 }
 
 /// Every build the sweeps use, in report order.
+/// Descriptors the adapter holds in a Go program (its low-memory arena).
+pub const GO_DESCRIPTOR_LIMIT: usize = 256;
+
 pub fn all_builds() -> Vec<Build> {
     let mut builds = Vec::new();
     for compiler in Compiler::all() {
@@ -263,7 +266,7 @@ impl Runner {
             wasmtime: None,
             time: Duration::ZERO,
         };
-        if let Some(reason) = too_slow_natively(job) {
+        if let Some(reason) = too_slow_natively(job).or_else(|| beyond_documented_limits(job)) {
             result.ours = Verdict::Skipped(reason);
             return result;
         }
@@ -352,6 +355,24 @@ fn too_slow_natively(job: &Job) -> Option<String> {
     (job.build.compiler == Compiler::Asc && env_bytes > 16 << 20).then(|| {
         format!(
             "{} {}: AssemblyScript needs over 120 s natively for an environment this large",
+            job.point.dimension, job.point.label
+        )
+    })
+}
+
+/// Points beyond a limit the adapter documents: a Go program's descriptor
+/// table holds 256 descriptors, preopens included (docs/memory.md), where
+/// the native host has no limit.
+fn beyond_documented_limits(job: &Job) -> Option<String> {
+    const GO_DESCRIPTORS: usize = GO_DESCRIPTOR_LIMIT;
+    let preopens = match &job.point.preopens {
+        points::Preopens::Named(names) => names.len(),
+        points::Preopens::Sandbox => 2,
+    };
+    // Stdio and a few files of the program's own besides the preopens.
+    (matches!(job.build.compiler, Compiler::Go(_)) && preopens + 3 + 8 > GO_DESCRIPTORS).then(|| {
+        format!(
+            "{} {}: {preopens} preopens leave a Go program no descriptors (the adapter holds {GO_DESCRIPTORS} in Go programs, docs/memory.md)",
             job.point.dimension, job.point.label
         )
     })

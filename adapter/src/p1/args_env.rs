@@ -47,7 +47,24 @@ fn sizes(environment: bool, count_out: u32, size_out: u32) -> Errno {
     drop(plan);
     store_u32(count_out, list.len);
     store_u32(size_out, bytes as u32);
+    ask_for_clearance(list.len as usize, bytes);
     errno::SUCCESS
+}
+
+/// The guest allocates memory for the arguments or environment right after
+/// this call (a pointer array and the strings). If its allocator claims all
+/// memory at that first allocation (Debian's wasi-libc), it hands out that
+/// memory from its heap base upwards before the adapter's next call can
+/// move the arena away, and a large enough allocation would reach the
+/// state. So, while the arena is unsettled, the state moves after this
+/// call to where such an allocation cannot reach (docs/memory.md).
+fn ask_for_clearance(count: usize, bytes: usize) {
+    let state = crate::state::get();
+    if state.placement == crate::state::placement_kind::GROWN_PAGES && state.settled == 0 {
+        const MARGIN: usize = 64 * 1024;
+        let need = (count + 1) * 4 + bytes + MARGIN;
+        state.clearance = need.min(u32::MAX as usize) as u32;
+    }
 }
 
 /// Writes the strings into `[buf, ...)` and their addresses into

@@ -53,6 +53,12 @@ impl Iovecs {
         Ok(Iovecs { list, len, first: len })
     }
 
+    /// The first non-empty iovec, if any.
+    #[cfg(not(feature = "proxy"))]
+    fn first(&self) -> Option<(usize, usize)> {
+        (self.first < self.len).then(|| iovec(self.list, self.first))
+    }
+
     /// Moves bytes through the first non-empty iovec (or, when all are
     /// empty, through an empty buffer) with `transfer(buf, len, done)`,
     /// then through the following ones while each completes. An error
@@ -108,6 +114,10 @@ fn finish(result: Result<usize, Errno>, out: u32) -> Errno {
 pub fn fd_write(fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> Errno {
     let result = Iovecs::scan(iovs, iovs_len).and_then(|iovecs| {
         let d = state::get().descriptors.get(fd)?;
+        // The descriptor decides before the buffer is looked at.
+        if !matches!(d.kind, kind::STDOUT | kind::STDERR | kind::FILE) {
+            return Err(errno::BADF);
+        }
         iovecs.each(|buf, len, _| match d.kind {
             kind::STDOUT | kind::STDERR => stdio::write_stream(stdio::output_stream(d), buf, len),
             #[cfg(not(feature = "proxy"))]
@@ -152,6 +162,10 @@ pub fn fd_pwrite(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) 
 pub fn fd_read(fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> Errno {
     let result = Iovecs::scan(iovs, iovs_len).and_then(|iovecs| {
         let d = state::get().descriptors.get(fd)?;
+        // The descriptor decides before the buffer is looked at.
+        if !matches!(d.kind, kind::STDIN | kind::FILE) {
+            return Err(errno::BADF);
+        }
         iovecs.each(|buf, len, done| match d.kind {
             // Block for the first bytes only; later iovecs take what is
             // already there, like readv(2).
@@ -169,7 +183,15 @@ pub fn fd_pread(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> E
     let result = Iovecs::scan(iovs, iovs_len).and_then(|iovecs| {
         let d = state::get().descriptors.get(fd)?;
         match d.kind {
-            kind::FILE => iovecs.each(|buf, len, done| read_file(d, buf, len, Some(offset.wrapping_add(done as u64)))),
+            kind::FILE => match iovecs.first() {
+                // The native host copies only what it read into the buffer:
+                // a buffer past the end of memory fails only if there was
+                // something to copy.
+                Some((buf, len)) if check_range(buf as u32, len as u64).is_err() => {
+                    super::files::read_nowhere(d, len, offset).and_then(|n| if n == 0 { Ok(0) } else { Err(errno::FAULT) })
+                }
+                _ => iovecs.each(|buf, len, done| read_file(d, buf, len, Some(offset.wrapping_add(done as u64)))),
+            },
             // Reading from a stream at an offset: ESPIPE; anything else EBADF.
             kind::STDIN => Err(errno::SPIPE),
             _ => Err(errno::BADF),

@@ -172,8 +172,12 @@ fn file_or_dir_handle(fd: u32) -> Result<u32, Errno> {
 }
 
 /// Rights are not enforced; like the native host, any open file or
-/// directory answers NOTSUP.
-pub fn fd_fdstat_set_rights(fd: u32) -> Errno {
+/// directory answers NOTSUP. Unknown rights bits are EINVAL first (the
+/// native host traps decoding them).
+pub fn fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64) -> Errno {
+    if (base | inheriting) & !rights::ALL != 0 {
+        return errno::INVAL;
+    }
     match file_or_dir_handle(fd) {
         Ok(_) => errno::NOTSUP,
         Err(e) => e,
@@ -255,13 +259,12 @@ pub fn fd_fdstat_get(fd: u32, out: u32) -> Errno {
         Err(e) => return e,
     };
     let stat = match d.kind {
-        kind::STDIN => {
+        kind::STDIN | kind::STDOUT | kind::STDERR => {
             let filetype = stdio::filetype(d);
-            Fdstat { filetype, flags: 0, rights_base: rights::FD_READ, rights_inheriting: rights::FD_READ }
-        }
-        kind::STDOUT | kind::STDERR => {
-            let filetype = stdio::filetype(d);
-            Fdstat { filetype, flags: 0, rights_base: rights::FD_WRITE, rights_inheriting: rights::FD_WRITE }
+            // An `if`, not one arm per stream: LLVM would turn the arms
+            // into a lookup table, a data segment the adapter may not have.
+            let rights = if d.kind == kind::STDIN { rights::FD_READ } else { rights::FD_WRITE };
+            Fdstat { filetype, flags: 0, rights_base: rights, rights_inheriting: rights }
         }
         _ if d.flags & flag::PREOPEN != 0 => preopen_fdstat(),
         #[cfg(not(feature = "proxy"))]
@@ -386,7 +389,7 @@ pub fn fd_datasync(fd: u32) -> Errno {
 }
 
 pub fn open_badfd(out: u32) -> Errno {
-    match state::get().insert_descriptor(Descriptor::bad()) {
+    match state::get().descriptors.insert(Descriptor::bad()) {
         Ok(fd) => {
             store_u32(out, fd);
             errno::SUCCESS

@@ -129,6 +129,21 @@ pub fn read_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64>
     read_at(d.handle, buf, len.min(HOST_READ_CHUNK), at)
 }
 
+/// Reads at `offset` like `fd_pread` but into scratch memory, only to learn
+/// how many bytes there were (for a guest buffer that cannot hold them).
+pub fn read_nowhere(d: &Descriptor, len: usize, offset: u64) -> Result<usize, Errno> {
+    let plan = ImportPlan::into_scratch();
+    let mut ret = ReturnArea::new();
+    // SAFETY: results land in scratch (or spill) per the plan.
+    unsafe { filesystem::read(d.handle, len.min(HOST_READ_CHUNK) as u64, offset, ret.ptr()) };
+    drop(plan);
+    let result: filesystem::FileReadResult = ret.get();
+    if result.is_err != 0 {
+        return Err(errno::from_error_code(result.ptr as u8));
+    }
+    Ok(result.len as usize)
+}
+
 fn read_at(handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
     let plan = ImportPlan::into_buffer(buf, len);
     let mut ret = ReturnArea::new();

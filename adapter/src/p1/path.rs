@@ -148,7 +148,7 @@ fn open(dirfd: u32, lookup: u32, path: u32, path_len: u32, oflags: u32, rights: 
             return Err(e);
         }
     }
-    state::get().insert_descriptor(d).inspect_err(|_| {
+    state::get().descriptors.insert(d).inspect_err(|_| {
         // SAFETY: the handle just opened; nothing else refers to it.
         unsafe { filesystem::drop_descriptor(d.handle) };
     })

@@ -31,10 +31,11 @@ pub fn sock_recv(fd: u32, ri_flags: u32) -> Errno {
     not_a_socket(fd, ri_flags, RIFLAGS_ALL)
 }
 
-/// `siflags` is a plain integer in P1 (no flag bits are defined, so the
-/// native host decodes any value): only the descriptor matters.
-pub fn sock_send(fd: u32, _si_flags: u32) -> Errno {
-    not_a_socket(fd, 0, 0)
+/// `siflags` is a plain 16-bit integer in P1 (no flag bits are defined):
+/// the native host takes any value that fits, and traps decoding a larger
+/// one (EINVAL here).
+pub fn sock_send(fd: u32, si_flags: u32) -> Errno {
+    not_a_socket(fd, si_flags, 0xffff)
 }
 
 pub fn sock_shutdown(fd: u32, how: u32) -> Errno {
