@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 
 ci/setup.sh
 ci/build-adapters.sh
-cargo test --release -p verify -p finalize -p p1-convert -p adapter-tests
+cargo test --release -p verify -p finalize -p p1-convert -p wasi-preview1-adapter-provider -p adapter-tests
