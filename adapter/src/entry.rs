@@ -112,6 +112,19 @@ fn check_unsettled(state: usize) {
     if globals::stack_pointer() != state_ref.stack_top as usize {
         return;
     }
+    // SAFETY: no adapter frame is live (checked above).
+    let base = unsafe { move_state(state) };
+    settle(base);
+}
+
+/// Copies the state block to freshly grown pages and points the state
+/// global and the stack pointer there; returns the new arena's base.
+/// Inlined into its frame-free callers.
+///
+/// # Safety
+/// No adapter frame may be live: the stack moves.
+#[inline(always)]
+unsafe fn move_state(state: usize) -> usize {
     let base = placement::relocate(state);
     if base == 0 {
         relocation_failed();
@@ -119,9 +132,8 @@ fn check_unsettled(state: usize) {
     // The state block sits right above the stack, at the stack top.
     let new_state = placement::stack_top(GROWN_PAGES, base);
     globals::set_state_ptr(new_state as *mut State);
-    // SAFETY: no adapter frame is live (checked above).
-    unsafe { globals::set_stack_pointer(new_state) };
-    settle(base);
+    globals::set_stack_pointer(new_state);
+    base
 }
 
 /// After a call that asked for clearance (`State::clearance`): moves the
@@ -156,14 +168,8 @@ fn make_clearance(state: usize) {
             relocation_failed();
         }
     }
-    let base = placement::relocate(state);
-    if base == 0 {
-        relocation_failed();
-    }
-    let new_state = placement::stack_top(GROWN_PAGES, base);
-    globals::set_state_ptr(new_state as *mut State);
     // SAFETY: no adapter frame is live (checked above).
-    unsafe { globals::set_stack_pointer(new_state) };
+    let base = unsafe { move_state(state) };
     rearm(base);
 }
 

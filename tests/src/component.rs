@@ -5,7 +5,7 @@ use crate::cases::CaseSpec;
 use crate::engine::{self, RUN_TIMEOUT_TICKS};
 use crate::outcome::{ExitStatus, Outcome};
 use crate::{sandbox, wasi_ctx};
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use wasmtime::component::{Linker, ResourceTable};
 use wasmtime::Store;
 use wasmtime_wasi::p2::bindings::sync::Command;
@@ -14,14 +14,7 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 /// Splices `adapter` into `module` the way `wasm-tools component new
 /// --adapt` does.
 pub fn encode(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
-    wit_component::ComponentEncoder::default()
-        .module(module)
-        .context("reading the P1 module")?
-        .adapter("wasi_snapshot_preview1", adapter)
-        .context("reading the adapter")?
-        .validate(true)
-        .encode()
-        .context("encoding the component")
+    p1_convert::encode(module, adapter)
 }
 
 /// The store data every P2 run uses: a WASI context and its resource table.

@@ -128,10 +128,8 @@ pub fn run(component: &[u8], calls: u32, env: &[(&str, &str)]) -> Result<GcOutco
         let instance = linker.instantiate(&mut store, &component)?;
         let run = instance.get_typed_func::<(u32,), (u32,)>(&mut store, "run")?;
         let (bad,) = run.call(&mut store, (calls,))?;
-        run.post_return(&mut store)?;
         let gc = instance.get_typed_func::<(), (u64,)>(&mut store, "gc-in-realloc")?;
         let (cycles,) = gc.call(&mut store, ())?;
-        gc.post_return(&mut store)?;
         Ok((bad, cycles))
     })();
     drop(store);
