@@ -20,8 +20,10 @@ fn main() -> Result<()> {
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let workspace = manifest.parent().context("the provider lives in the workspace")?;
-    for watched in ["adapter/src", "adapter/macros", "adapter/wit", "adapter/build.rs", "adapter/Cargo.toml", "Cargo.lock"] {
-        println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
+    // Every file, not the directories: a directory alone is not enough for
+    // cargo to notice an edited file inside it here.
+    for watched in ["adapter", "Cargo.lock", "Cargo.toml"] {
+        watch(&workspace.join(watched))?;
     }
     let target_dir = out.join("adapter-target");
     for (name, features) in VARIANTS {
@@ -30,6 +32,17 @@ fn main() -> Result<()> {
         let bytes = std::fs::read(&built).with_context(|| format!("reading {}", built.display()))?;
         let finished = finalize::finalize(&bytes)?;
         std::fs::write(out.join(format!("{name}.wasm")), finished)?;
+    }
+    Ok(())
+}
+
+fn watch(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            watch(&entry?.path())?;
+        }
+    } else {
+        println!("cargo:rerun-if-changed={}", path.display());
     }
     Ok(())
 }
