@@ -56,7 +56,14 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
     })
 }
 
-fn main() -> Result<()> {
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("p1-convert: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
     let options = parse(std::env::args().skip(1))?;
     let module = std::fs::read(&options.input).with_context(|| format!("reading {}", options.input.display()))?;
     let flavour = p1_convert::flavour_of(&module)?;
