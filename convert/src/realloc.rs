@@ -56,7 +56,7 @@ pub fn wrap_realloc(module: &[u8]) -> Result<Option<Vec<u8>>> {
     if layout.reallocs.is_empty() {
         return Ok(None);
     }
-    let mut rewriter = Rewriter { layout, added_types: 0 };
+    let mut rewriter = Rewriter { layout };
     let mut out = wasm_encoder::Module::new();
     rewriter
         .parse_core_module(&mut out, Parser::new(0), module)
@@ -121,7 +121,6 @@ fn scan(module: &[u8]) -> Result<Layout> {
 /// allocator.
 struct Rewriter {
     layout: Layout,
-    added_types: u32,
 }
 
 /// The two new imports come right after the existing function imports.
@@ -162,7 +161,6 @@ impl Reencode for Rewriter {
     ) -> Result<(), ReencodeError<Infallible>> {
         RoundtripReencoder.parse_type_section(types, section)?;
         types.ty().function([], []);
-        self.added_types = 1;
         Ok(())
     }
 
