@@ -92,13 +92,7 @@ enum Kind {
 const STREAM_SLOTS: usize = 3;
 
 pub fn poll_oneoff(subs: u32, events: u32, count: u32, nevents_out: u32) -> Errno {
-    match poll(subs, events, count) {
-        Ok(written) => {
-            super::store_u32(nevents_out, written);
-            errno::SUCCESS
-        }
-        Err(e) => e,
-    }
+    finish(poll(subs, events, count), nevents_out)
 }
 
 /// What pass 1 found.
@@ -119,21 +113,42 @@ struct Ready {
     files: bool,
 }
 
-fn poll(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
+/// The native host's checks before it looks at the subscriptions one by
+/// one: none is EINVAL; a single relative clock is its sleeping shortcut;
+/// arrays beyond the per-call copy budget are ENOMEM.
+fn lone_relative_clock(subs: u32, count: u32) -> Result<Option<Subscription>, Errno> {
     if count == 0 {
         return Err(errno::INVAL);
     }
     if count == 1 {
         let sub = read_subscription(subs, 0)?;
         if sub.tag == EVENTTYPE_CLOCK && !sub.absolute {
-            sleep(sub.timeout);
-            write_event(events, 0, sub.userdata, sub.tag, 0, 1)?;
-            return Ok(1);
+            return Ok(Some(sub));
         }
     }
     let subs_bytes = u64::from(count) * u64::from(SUBSCRIPTION_SIZE);
     if subs_bytes > HOSTCALL_BUDGET || u64::from(count) * u64::from(EVENT_SIZE) > HOSTCALL_BUDGET - subs_bytes {
         return Err(errno::NOMEM);
+    }
+    Ok(None)
+}
+
+/// Stores the number of events of a successful poll, or returns its errno.
+fn finish(result: Result<u32, Errno>, nevents_out: u32) -> Errno {
+    match result {
+        Ok(written) => {
+            super::store_u32(nevents_out, written);
+            errno::SUCCESS
+        }
+        Err(e) => e,
+    }
+}
+
+fn poll(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
+    if let Some(sub) = lone_relative_clock(subs, count)? {
+        sleep(sub.timeout);
+        write_event(events, 0, sub.userdata, sub.tag, 0, 1)?;
+        return Ok(1);
     }
     let mut start = Start { monotonic: super::clocks::monotonic_now(), realtime: None };
 
@@ -201,30 +216,14 @@ fn decide(found: &Found, streams: &[u32; STREAM_SLOTS], start: &Start) -> Ready 
 /// timer is due by then, so nothing waits forever and nothing runs before
 /// its time as Go measures it.
 pub fn poll_oneoff_paused(subs: u32, events: u32, count: u32, nevents_out: u32) -> Errno {
-    match poll_paused(subs, events, count) {
-        Ok(written) => {
-            super::store_u32(nevents_out, written);
-            errno::SUCCESS
-        }
-        Err(e) => e,
-    }
+    finish(poll_paused(subs, events, count), nevents_out)
 }
 
 fn poll_paused(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
-    if count == 0 {
-        return Err(errno::INVAL);
-    }
-    if count == 1 {
-        let sub = read_subscription(subs, 0)?;
-        if sub.tag == EVENTTYPE_CLOCK && !sub.absolute {
-            crate::pause::advance(sub.timeout);
-            write_event(events, 0, sub.userdata, sub.tag, 0, 1)?;
-            return Ok(1);
-        }
-    }
-    let subs_bytes = u64::from(count) * u64::from(SUBSCRIPTION_SIZE);
-    if subs_bytes > HOSTCALL_BUDGET || u64::from(count) * u64::from(EVENT_SIZE) > HOSTCALL_BUDGET - subs_bytes {
-        return Err(errno::NOMEM);
+    if let Some(sub) = lone_relative_clock(subs, count)? {
+        crate::pause::advance(sub.timeout);
+        write_event(events, 0, sub.userdata, sub.tag, 0, 1)?;
+        return Ok(1);
     }
     let mut start = Start {
         monotonic: crate::pause::paused_monotonic(),
