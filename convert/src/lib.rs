@@ -66,6 +66,18 @@ pub fn adapter(flavour: Flavour, exit_with_code: bool) -> &'static [u8] {
     }
 }
 
+/// Embeds the WIT world `world` of `wit` (one package's source) as the
+/// module's component type, which wit-component needs for a reactor whose
+/// exports are more than `_initialize`.
+pub fn embed_world(module: &[u8], wit: &str, world: &str) -> Result<Vec<u8>> {
+    let mut resolve = wit_parser::Resolve::default();
+    let package = resolve.push_str("world.wit", wit).context("parsing the WIT")?;
+    let world = resolve.select_world(&[package], Some(world))?;
+    let mut bytes = module.to_vec();
+    wit_component::embed_component_metadata(&mut bytes, &resolve, world, wit_component::StringEncoding::UTF8, false)?;
+    Ok(bytes)
+}
+
 /// Splices `adapter` into `module` (which must carry its component type if
 /// it exports anything beyond `_start`/`_initialize`).
 pub fn encode(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {

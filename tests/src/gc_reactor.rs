@@ -87,12 +87,7 @@ fn go(release: &str) -> Command {
 
 /// The module with the `gc` world embedded, ready for wit-component.
 pub fn with_world(module: &[u8]) -> Result<Vec<u8>> {
-    let mut resolve = wit_parser::Resolve::default();
-    let package = resolve.push_str("gc.wit", WORLD)?;
-    let world = resolve.select_world(&[package], Some("gc"))?;
-    let mut bytes = module.to_vec();
-    wit_component::embed_component_metadata(&mut bytes, &resolve, world, wit_component::StringEncoding::UTF8, false)?;
-    Ok(bytes)
+    p1_convert::embed_world(module, WORLD, "gc")
 }
 
 pub struct GcOutcome {

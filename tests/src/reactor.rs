@@ -81,18 +81,7 @@ pub fn build(case: &str) -> Result<Vec<u8>> {
 
 /// The module with the `heap` world embedded, ready for wit-component.
 pub fn with_world(module: &[u8]) -> Result<Vec<u8>> {
-    let mut resolve = wit_parser::Resolve::default();
-    let package = resolve.push_str("reactor.wit", WORLD)?;
-    let world = resolve.select_world(&[package], Some("heap"))?;
-    let mut bytes = module.to_vec();
-    wit_component::embed_component_metadata(
-        &mut bytes,
-        &resolve,
-        world,
-        wit_component::StringEncoding::UTF8,
-        false,
-    )?;
-    Ok(bytes)
+    p1_convert::embed_world(module, WORLD, "heap")
 }
 
 fn spec() -> CaseSpec {

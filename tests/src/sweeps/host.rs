@@ -39,18 +39,7 @@ const OUTPUT_CAPACITY: usize = 256 << 20;
 
 /// The reactor module with its world embedded, ready for wit-component.
 pub fn with_reactor_world(module: &[u8]) -> Result<Vec<u8>> {
-    let mut resolve = wit_parser::Resolve::default();
-    let package = resolve.push_str("sweep.wit", REACTOR_WORLD)?;
-    let world = resolve.select_world(&[package], Some("sweep"))?;
-    let mut bytes = module.to_vec();
-    wit_component::embed_component_metadata(
-        &mut bytes,
-        &resolve,
-        world,
-        wit_component::StringEncoding::UTF8,
-        false,
-    )?;
-    Ok(bytes)
+    p1_convert::embed_world(module, REACTOR_WORLD, "sweep")
 }
 
 /// The directory tree of one run and the WASI context built over it.
