@@ -10,13 +10,18 @@
 //!    segments are forbidden), so its one root pointer must live in a global.
 //!    The `object` crate cannot write wasm objects, so this uses
 //!    `wasm-encoder` plus a hand-written `reloc.CODE` section.
-//! 2. `component-type.rs`, which embeds the flavour's WIT world as the
+//! 2. `wasi-bindings.rs`, the typed WASI 0.2 imports, generated from the
+//!    flavour's WIT world (`build/bindings.rs`).
+//! 3. `component-type.rs`, which embeds the flavour's WIT world as the
 //!    `component-type` custom section wit-component reads to learn the types
 //!    of the adapter's imports and exports.
 
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+#[path = "build/bindings.rs"]
+mod bindings;
 
 use wasm_encoder::{
     CodeSection, ConstExpr, CustomSection, EntityType, FunctionSection, GlobalSection, GlobalType,
@@ -27,6 +32,7 @@ fn main() -> anyhow::Result<()> {
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=wit");
+    println!("cargo:rerun-if-changed=build");
 
     let target = env::var("TARGET")?;
     if target.starts_with("wasm32") {
@@ -41,7 +47,11 @@ fn main() -> anyhow::Result<()> {
         println!("cargo:rustc-link-arg=--initial-memory=0");
     }
 
-    write_component_type(&out_dir, &flavour_world()?)?;
+    let mut resolve = wit_parser::Resolve::default();
+    let (package, _) = resolve.push_dir(Path::new("wit"))?;
+    let world = resolve.select_world(&[package], Some(&flavour_world()?))?;
+    write_component_type(&out_dir, &resolve, world)?;
+    fs::write(out_dir.join("wasi-bindings.rs"), bindings::generate(&resolve, world)?)?;
     Ok(())
 }
 
@@ -59,12 +69,10 @@ fn flavour_world() -> anyhow::Result<String> {
     }
 }
 
-fn write_component_type(out_dir: &Path, world: &str) -> anyhow::Result<()> {
-    let mut resolve = wit_parser::Resolve::default();
-    let (package, _) = resolve.push_dir(Path::new("wit"))?;
-    let world_id = resolve.select_world(&[package], Some(world))?;
+fn write_component_type(out_dir: &Path, resolve: &wit_parser::Resolve, world_id: wit_parser::WorldId) -> anyhow::Result<()> {
+    let world = &resolve.worlds[world_id].name;
     let bytes = wit_component::metadata::encode(
-        &resolve,
+        resolve,
         world_id,
         wit_component::StringEncoding::UTF8,
         None,

@@ -7,6 +7,7 @@
 //! next number above every number used so far.
 
 use crate::errno::{self, Errno};
+use crate::wasi::abi::Allocator;
 
 /// Capacity of the table inside the state block: all that the low-memory
 /// arena of Go modules can hold (docs/memory.md), and enough for Go's own
@@ -69,8 +70,10 @@ pub struct Descriptor {
 
 const _: () = assert!(core::mem::size_of::<Descriptor>() == 20);
 
-/// Where a preopened directory came from.
-#[cfg_attr(feature = "proxy", allow(dead_code))]
+#[cfg(not(feature = "proxy"))]
+use crate::preopens::Preopen;
+#[cfg(feature = "proxy")]
+#[allow(dead_code)]
 pub struct Preopen {
     pub index: u32,
     pub name_len: u32,
@@ -131,22 +134,36 @@ impl Descriptors {
         self.capacity = capacity as u32;
     }
 
-    /// The descriptor `fd`, if open.
-    pub fn get(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
+    /// The descriptor `fd`, if open. Numbers above the standard streams
+    /// may be preopens, fetched from the host (through `allocator`) on the
+    /// first such look-up.
+    pub fn get(&mut self, fd: u32, allocator: &Allocator) -> Result<&mut Descriptor, Errno> {
         if fd >= 3 && self.preopens_loaded == 0 {
-            self.load_preopens();
+            self.load_preopens(allocator);
         }
+        self.get_loaded(fd)
+    }
+
+    /// The descriptor `fd`, if open, without fetching the preopens: for
+    /// the standard streams, and for tables whose preopens were fetched.
+    pub fn get_loaded(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
         match self.entries().get_mut(fd as usize) {
             Some(d) if d.is_open() => Ok(d),
             _ => Err(errno::BADF),
         }
     }
 
+    /// Whether the next new number needs a larger table.
+    pub fn is_full(&self) -> bool {
+        self.released == 0 && self.high_water == self.capacity
+    }
+
     /// Takes the number the native host would take (see the module doc);
-    /// EMFILE when every slot is taken and the table cannot grow.
-    pub fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
+    /// EMFILE when every slot is taken (the caller grows the table first
+    /// where it can: `State::insert_descriptor`).
+    pub fn insert(&mut self, descriptor: Descriptor, allocator: &Allocator) -> Result<u32, Errno> {
         if self.preopens_loaded == 0 {
-            self.load_preopens();
+            self.load_preopens(allocator);
         }
         self.push(descriptor)
     }
@@ -165,7 +182,7 @@ impl Descriptors {
             fd
         } else {
             if self.high_water == self.capacity {
-                self.grow()?;
+                return Err(errno::MFILE);
             }
             self.high_water += 1;
             self.high_water as usize - 1
@@ -174,30 +191,27 @@ impl Descriptors {
         Ok(fd as u32)
     }
 
-    /// Moves the table to pages of its own, twice as large; only in grown
-    /// arenas (Go's low-memory arena has no room: EMFILE). Old out-of-line
-    /// tables are left behind (at most as much as the new one).
-    fn grow(&mut self) -> Result<(), Errno> {
+    /// Moves the table to pages of its own, twice as large (MAX_CAPACITY
+    /// at most); returns the end of those pages, whose last
+    /// `TRIPWIRE_BYTES` the table leaves alone. Old out-of-line tables are
+    /// left behind (at most as much as the new one).
+    pub fn grow(&mut self) -> Result<usize, Errno> {
         use crate::memory::{self, PAGE_SIZE};
-        let growth = crate::state::table_growth();
         let capacity = self.capacity() * 2;
-        if !growth.grown_arena || capacity > MAX_CAPACITY {
+        if capacity > MAX_CAPACITY {
             return Err(errno::MFILE);
         }
-        let bytes = capacity * core::mem::size_of::<Descriptor>() + crate::placement::TRIPWIRE_BYTES;
+        let bytes = capacity * core::mem::size_of::<Descriptor>() + crate::tripwire::TRIPWIRE_BYTES;
         let pages = bytes.div_ceil(PAGE_SIZE);
         let base = memory::grow(pages).ok_or(errno::MFILE)?;
         // SAFETY: fresh pages, large enough for `capacity` entries.
         unsafe { self.move_to(base, capacity) };
-        if !growth.settled {
-            crate::state::watch_table_pages(base + pages * PAGE_SIZE);
-        }
-        Ok(())
+        Ok(base + pages * PAGE_SIZE)
     }
 
     /// Removes `fd` and returns what it held, so the caller drops resources.
-    pub fn remove(&mut self, fd: u32) -> Result<Descriptor, Errno> {
-        let slot = self.get(fd)?;
+    pub fn remove(&mut self, fd: u32, allocator: &Allocator) -> Result<Descriptor, Errno> {
+        let slot = self.get(fd, allocator)?;
         let old = *slot;
         slot.release();
         self.released += 1;
@@ -206,9 +220,9 @@ impl Descriptors {
 
     /// `fd_renumber`: moves the open `from` onto the open `to` and returns
     /// what `to` held; `from` becomes free.
-    pub fn renumber(&mut self, from: u32, to: u32) -> Result<Descriptor, Errno> {
-        let moved = *self.get(from)?;
-        let slot = self.get(to)?;
+    pub fn renumber(&mut self, from: u32, to: u32, allocator: &Allocator) -> Result<Descriptor, Errno> {
+        let moved = *self.get(from, allocator)?;
+        let slot = self.get(to, allocator)?;
         let old = core::mem::replace(slot, moved);
         self.entries()[from as usize].release();
         self.released += 1;
@@ -226,28 +240,26 @@ impl Descriptors {
         }
     }
 
+    /// Installs the preopens at the next numbers (before any descriptor
+    /// beyond the standard streams exists). Preopens beyond what the table
+    /// holds are released.
     #[cfg(not(feature = "proxy"))]
-    fn load_preopens(&mut self) {
+    fn load_preopens(&mut self, allocator: &Allocator) {
         self.preopens_loaded = 1;
-        crate::preopens::install(self);
+        crate::preopens::each(allocator, |handle, preopen| {
+            let descriptor = Descriptor {
+                flags: flag::PREOPEN | flag::FILETYPE_KNOWN,
+                filetype: crate::p1::types::filetype::DIRECTORY,
+                position: u64::from(preopen.index) | u64::from(preopen.name_len) << 32,
+                ..Descriptor::new(kind::DIRECTORY, handle)
+            };
+            self.push(descriptor).is_ok()
+        });
     }
 
     #[cfg(feature = "proxy")]
-    fn load_preopens(&mut self) {
+    fn load_preopens(&mut self, _allocator: &Allocator) {
         self.preopens_loaded = 1;
-    }
-
-    /// Adds a preopen at the next number (start-up, before any other
-    /// descriptor exists); false when the table is full.
-    #[cfg(not(feature = "proxy"))]
-    pub fn push_preopen(&mut self, handle: u32, preopen: Preopen) -> bool {
-        let descriptor = Descriptor {
-            flags: flag::PREOPEN | flag::FILETYPE_KNOWN,
-            filetype: crate::errno::filetype::DIRECTORY,
-            position: u64::from(preopen.index) | u64::from(preopen.name_len) << 32,
-            ..Descriptor::new(kind::DIRECTORY, handle)
-        };
-        self.push(descriptor).is_ok()
     }
 }
 

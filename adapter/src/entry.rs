@@ -13,7 +13,7 @@ use crate::state::State;
 
 #[inline(always)]
 pub fn enter() {
-    let state = globals::state_ptr() as usize;
+    let state = globals::state_address();
     if state <= STATE_PLACING {
         bootstrap(state);
         return;
@@ -38,7 +38,7 @@ fn bootstrap(previous: usize) {
         borrow_stack_for_report();
         placement_reentered();
     }
-    globals::set_state_ptr(STATE_PLACING as *mut State);
+    globals::set_state_address(STATE_PLACING);
     let (kind, base, end) = placement::place();
     if kind == 0 {
         borrow_stack_for_report();
@@ -82,9 +82,9 @@ fn init_state(kind: u32, base: usize, end: usize) {
     // lib.rs); zeroed first so every field starts from a known value.
     unsafe {
         crate::memory::fill(arena.state, 0, core::mem::size_of::<State>());
-        (*state).init(kind, &arena);
+        (*state).init(kind, &arena.bounds());
     }
-    globals::set_state_ptr(state);
+    globals::set_state_address(state as usize);
 }
 
 #[cold]
@@ -131,7 +131,7 @@ unsafe fn move_state(state: usize) -> usize {
     }
     // The state block sits right above the stack, at the stack top.
     let new_state = placement::stack_top(GROWN_PAGES, base);
-    globals::set_state_ptr(new_state as *mut State);
+    globals::set_state_address(new_state);
     globals::set_stack_pointer(new_state);
     base
 }
@@ -143,7 +143,7 @@ unsafe fn move_state(state: usize) -> usize {
 #[cfg(not(feature = "proxy"))]
 #[inline(always)]
 pub fn leave() {
-    let state = globals::state_ptr() as usize;
+    let state = globals::state_address();
     // SAFETY: called after the body of a call that entered through `enter`.
     if unsafe { (*(state as *const State)).clearance } != 0 {
         make_clearance(state);
@@ -181,9 +181,9 @@ fn rearm(base: usize) {
     let arena = Arena::layout(GROWN_PAGES, base, end);
     // SAFETY: the block `relocate` just copied.
     let state = unsafe { &mut *(arena.state as *mut State) };
-    state.set_arena(&arena);
+    state.set_arena(&arena.bounds());
     state.clearance = 0;
-    placement::arm_tripwire(end);
+    crate::tripwire::arm(end);
     move_table_if_out_of_line(state);
 }
 
@@ -198,8 +198,8 @@ fn settle(base: usize) {
     let arena = Arena::layout(GROWN_PAGES, base, base + placement::GROWN_PAGES * crate::memory::PAGE_SIZE);
     // SAFETY: the block `relocate` just copied.
     let state = unsafe { &mut *(arena.state as *mut State) };
-    state.set_arena(&arena);
-    state.settled = 1;
+    state.set_arena(&arena.bounds());
+    state.settle();
     // The table's pages were claimed along with the arena's: they move too,
     // to pages grown after the claim.
     move_table_if_out_of_line(state);

@@ -5,47 +5,59 @@
 //! Implementations are called through `#[inline(never)]` shims so that the
 //! wrappers themselves never need a stack frame (see `entry`).
 
-use crate::p1;
 #[cfg(not(feature = "proxy"))]
-use crate::p1::{args_env, path};
+use crate::p1::{args_env, path, readdir};
 use crate::p1::{clocks, fd_io, fd_meta, poll, process, sockets};
 
+/// Each line: the export's P1 signature, then the function that implements
+/// it (called with the call's `&mut State` first and the listed
+/// arguments), optionally the one that answers inside a host-started
+/// allocation (`paused`, same arguments; otherwise ENOTSUP there), and a
+/// step to run after the body (`then`).
 macro_rules! p1_exports {
-    ($(fn $name:ident($($arg:ident: $ty:ty),*) => $body:expr $(, paused => $paused:expr)? $(, then $after:path)?;)*) => {$(
+    ($(fn $name:ident($($arg:ident: $ty:ty),*) => $($body:ident)::+ ($($call:expr),*)
+        $(, paused => $($paused:ident)::+)? $(, then $after:path)?;)*) => {$(
         #[no_mangle]
         #[allow(clippy::too_many_arguments)] // the P1 signature
         pub unsafe extern "C" fn $name($($arg: $ty),*) -> u32 {
             crate::entry::enter();
             #[inline(never)]
-            #[allow(clippy::too_many_arguments)]
-            fn body($($arg: $ty),*) -> u16 {
-                $(let _ = $arg;)*
+            #[allow(clippy::too_many_arguments, unused_variables)]
+            fn body($($arg: $ty),*) -> u32 {
+                // SAFETY: `entry::enter` ran; this is the call's only
+                // reference to the state.
+                let state = unsafe { crate::state::get() };
                 // Inside a host-started allocation nothing may call the host.
-                if crate::pause::paused() {
-                    return p1_exports!(@paused $($paused)?);
+                let result = if state.pause.paused(&mut state.descriptors, &state.alloc) {
+                    p1_exports!(@paused state ($($call),*) $($($paused)::+)?)
+                } else {
+                    $($body)::+(state, $($call),*)
+                };
+                match result {
+                    Ok(()) => 0,
+                    Err(errno) => errno.code(),
                 }
-                $body
             }
-            let result = u32::from(body($($arg),*));
+            let result = body($($arg),*);
             $($after();)?
             result
         }
     )*};
-    (@paused) => { crate::errno::NOTSUP };
-    (@paused $paused:expr) => { $paused };
+    (@paused $state:ident ($($call:expr),*)) => { Err(crate::errno::NOTSUP) };
+    (@paused $state:ident ($($call:expr),*) $($paused:ident)::+) => { $($paused)::+($state, $($call),*) };
 }
 
 p1_exports! {
     fn clock_res_get(id: u32, out: u32) => clocks::clock_res_get(id, out);
     fn clock_time_get(id: u32, precision: u64, out: u32) => clocks::clock_time_get(id, precision, out),
-        paused => clocks::clock_time_get_paused(id, out);
-    fn random_get(buf: u32, len: u32) => process::random_get(buf, len),
-        paused => process::random_get_paused(buf, len);
+        paused => clocks::clock_time_get_paused;
+    fn random_get(buf: u32, len: u32) => process::random_get(buf, len), paused => process::random_get_paused;
     fn proc_raise(signal: u32) => process::proc_raise(signal);
+    fn sched_yield() => process::sched_yield(), paused => process::sched_yield;
     fn poll_oneoff(subs: u32, events: u32, count: u32, nevents: u32) => poll::poll_oneoff(subs, events, count, nevents),
-        paused => poll::poll_oneoff_paused(subs, events, count, nevents);
+        paused => poll::poll_oneoff_paused;
     fn fd_write(fd: u32, iovs: u32, len: u32, out: u32) => fd_io::fd_write(fd, iovs, len, out),
-        paused => fd_io::fd_write_paused(fd, iovs, len, out);
+        paused => fd_io::fd_write_paused;
     fn fd_read(fd: u32, iovs: u32, len: u32, out: u32) => fd_io::fd_read(fd, iovs, len, out);
     fn fd_seek(fd: u32, offset: i64, whence: u32, out: u32) => fd_io::fd_seek(fd, offset, whence, out);
     fn fd_tell(fd: u32, out: u32) => fd_io::fd_tell(fd, out);
@@ -56,8 +68,8 @@ p1_exports! {
     fn fd_prestat_dir_name(fd: u32, buf: u32, len: u32) => fd_meta::fd_prestat_dir_name(fd, buf, len);
     fn fd_filestat_get(fd: u32, out: u32) => fd_meta::fd_filestat_get(fd, out);
     fn fd_filestat_set_size(fd: u32, size: u64) => fd_meta::fd_filestat_set_size(fd, size);
-    fn fd_sync(fd: u32) => fd_meta::fd_sync(fd);
-    fn fd_datasync(fd: u32) => fd_meta::fd_datasync(fd);
+    fn fd_sync(fd: u32) => fd_meta::fd_sync(fd, false);
+    fn fd_datasync(fd: u32) => fd_meta::fd_sync(fd, true);
     fn fd_advise(fd: u32, offset: u64, len: u64, advice: u32) => fd_meta::fd_advise(fd, offset, len, advice);
     fn fd_allocate(fd: u32, offset: u64, len: u64) => fd_meta::fd_allocate(fd);
     fn fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64) => fd_meta::fd_fdstat_set_rights(fd, base, inheriting);
@@ -84,7 +96,7 @@ p1_exports! {
     fn path_open(fd: u32, lookup: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, out: u32)
         => path::path_open(fd, lookup, path, len, oflags, base, inheriting, fdflags, out);
     fn path_filestat_get(fd: u32, lookup: u32, path: u32, len: u32, out: u32) => path::path_filestat_get(fd, lookup, path, len, out);
-    fn fd_readdir(fd: u32, buf: u32, len: u32, cookie: u64, out: u32) => p1::readdir::fd_readdir(fd, buf, len, cookie, out);
+    fn fd_readdir(fd: u32, buf: u32, len: u32, cookie: u64, out: u32) => readdir::fd_readdir(fd, buf, len, cookie, out);
     fn path_create_directory(fd: u32, path: u32, len: u32) => path::path_create_directory(fd, path, len);
     fn path_remove_directory(fd: u32, path: u32, len: u32) => path::path_remove_directory(fd, path, len);
     fn path_unlink_file(fd: u32, path: u32, len: u32) => path::path_unlink_file(fd, path, len);
@@ -100,33 +112,51 @@ p1_exports! {
         => path::path_filestat_set_times(fd, lookup, path, len, atim, mtim, flags);
 }
 
-// The proxy flavour has no arguments, environment or filesystem: the
-// functions exist (drop-in surface) and answer like an empty host.
+/// The proxy flavour has no arguments, environment or filesystem: the
+/// functions exist (drop-in surface) and answer like an empty host.
 #[cfg(feature = "proxy")]
-p1_exports! {
-    fn args_get(argv: u32, buf: u32) => crate::errno::SUCCESS;
-    fn fd_pwrite(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd, true);
-    fn fd_pread(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd, false);
-    fn environ_get(environ: u32, buf: u32) => crate::errno::SUCCESS;
-    fn args_sizes_get(count: u32, size: u32) => { p1::store_u32(count, 0); p1::store_u32(size, 0); crate::errno::SUCCESS };
-    fn environ_sizes_get(count: u32, size: u32) => { p1::store_u32(count, 0); p1::store_u32(size, 0); crate::errno::SUCCESS };
-    fn path_open(fd: u32, lookup: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, out: u32) => crate::errno::BADF;
-    fn path_filestat_get(fd: u32, lookup: u32, path: u32, len: u32, out: u32) => crate::errno::BADF;
-    fn fd_readdir(fd: u32, buf: u32, len: u32, cookie: u64, out: u32) => crate::errno::BADF;
-    fn path_create_directory(fd: u32, path: u32, len: u32) => crate::errno::BADF;
-    fn path_remove_directory(fd: u32, path: u32, len: u32) => crate::errno::BADF;
-    fn path_unlink_file(fd: u32, path: u32, len: u32) => crate::errno::BADF;
-    fn path_rename(old_fd: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32) => crate::errno::BADF;
-    fn path_link(old_fd: u32, lookup: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32) => crate::errno::BADF;
-    fn path_symlink(old_path: u32, old_len: u32, fd: u32, new_path: u32, new_len: u32) => crate::errno::BADF;
-    fn path_readlink(fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32) => crate::errno::BADF;
-    fn path_filestat_set_times(fd: u32, lookup: u32, path: u32, len: u32, atim: u64, mtim: u64, flags: u32) => crate::errno::BADF;
+mod without_files {
+    use crate::errno::{self, Errno};
+    use crate::state::State;
+
+    pub fn empty(_state: &mut State) -> Result<(), Errno> {
+        Ok(())
+    }
+
+    pub fn no_strings(_state: &mut State, count: u32, size: u32) -> Result<(), Errno> {
+        crate::p1::store_u32(count, 0);
+        crate::p1::store_u32(size, 0);
+        Ok(())
+    }
+
+    pub fn bad_descriptor(_state: &mut State) -> Result<(), Errno> {
+        Err(errno::BADF)
+    }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn sched_yield() -> u32 {
-    crate::entry::enter();
-    u32::from(process::sched_yield())
+#[cfg(feature = "proxy")]
+p1_exports! {
+    fn args_get(argv: u32, buf: u32) => without_files::empty();
+    fn environ_get(environ: u32, buf: u32) => without_files::empty();
+    fn args_sizes_get(count: u32, size: u32) => without_files::no_strings(count, size);
+    fn environ_sizes_get(count: u32, size: u32) => without_files::no_strings(count, size);
+    fn fd_pwrite(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd, true);
+    fn fd_pread(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd, false);
+    fn path_open(fd: u32, lookup: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, out: u32)
+        => without_files::bad_descriptor();
+    fn path_filestat_get(fd: u32, lookup: u32, path: u32, len: u32, out: u32) => without_files::bad_descriptor();
+    fn fd_readdir(fd: u32, buf: u32, len: u32, cookie: u64, out: u32) => without_files::bad_descriptor();
+    fn path_create_directory(fd: u32, path: u32, len: u32) => without_files::bad_descriptor();
+    fn path_remove_directory(fd: u32, path: u32, len: u32) => without_files::bad_descriptor();
+    fn path_unlink_file(fd: u32, path: u32, len: u32) => without_files::bad_descriptor();
+    fn path_rename(old_fd: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32)
+        => without_files::bad_descriptor();
+    fn path_link(old_fd: u32, lookup: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32)
+        => without_files::bad_descriptor();
+    fn path_symlink(old_path: u32, old_len: u32, fd: u32, new_path: u32, new_len: u32) => without_files::bad_descriptor();
+    fn path_readlink(fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32) => without_files::bad_descriptor();
+    fn path_filestat_set_times(fd: u32, lookup: u32, path: u32, len: u32, atim: u64, mtim: u64, flags: u32)
+        => without_files::bad_descriptor();
 }
 
 #[no_mangle]
@@ -137,9 +167,11 @@ pub unsafe extern "C" fn proc_exit(code: u32) {
 
 #[inline(never)]
 fn exit(code: u32) -> ! {
+    // SAFETY: `entry::enter` ran; this is the call's only reference.
+    let state = unsafe { crate::state::get() };
     // Output kept during a pause goes out first (exiting inside a pause
     // cannot work at all: it is a host call).
-    let _ = crate::pause::paused();
+    let _ = state.pause.paused(&mut state.descriptors, &state.alloc);
     process::proc_exit(code)
 }
 
@@ -153,7 +185,11 @@ pub unsafe extern "C" fn adapter_monotonic_clock_set_paused(paused: u32) {
 
 #[inline(never)]
 fn set_paused(paused: u32) {
-    clocks::set_paused(paused)
+    if paused != 0 {
+        pause_begin()
+    } else {
+        pause_end()
+    }
 }
 
 /// Called by the wrapper the converter puts around the main module's
@@ -166,7 +202,8 @@ pub unsafe extern "C" fn adapter_pause_begin() {
 
 #[inline(never)]
 fn pause_begin() {
-    crate::pause::begin()
+    // SAFETY: `entry::enter` ran; this is the call's only reference.
+    unsafe { crate::state::get() }.pause.begin()
 }
 
 /// Closes the pause `adapter_pause_begin` opened. Calls nothing.
@@ -178,23 +215,25 @@ pub unsafe extern "C" fn adapter_pause_end() {
 
 #[inline(never)]
 fn pause_end() {
-    crate::pause::end()
+    // SAFETY: `entry::enter` ran; this is the call's only reference.
+    unsafe { crate::state::get() }.pause.end()
 }
 
 /// Forgets all adapter state, for snapshotting tools that capture memory
 /// after initialisation: the next call places a fresh arena.
 #[no_mangle]
 pub unsafe extern "C" fn reset_adapter_state() {
-    let state = crate::globals::state_ptr() as usize;
+    let state = crate::globals::state_address();
     if state > crate::globals::STATE_PLACING {
-        let state_ref = &*(state as *const crate::state::State);
+        // SAFETY: the block the global points at after placement.
+        let state_ref = unsafe { &*(state as *const crate::state::State) };
         if state_ref.placement == crate::state::placement_kind::LOW_MEMORY {
             // Go detection requires this region to be all zero again.
             let end = state_ref.arena_end as usize;
             crate::memory::fill(0, 0, end);
         }
     }
-    crate::globals::set_state_ptr(core::ptr::null_mut());
+    crate::globals::set_state_address(0);
 }
 
 #[cfg(feature = "command")]

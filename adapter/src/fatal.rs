@@ -4,7 +4,8 @@
 //! on the stack (see `adapter_macros::text!`) because the adapter has no
 //! static data.
 
-use crate::wasi::{cli, io};
+use crate::wasi::cli::stderr;
+use crate::wasi::io::streams;
 
 /// Writes `message`, optionally followed by ` 0x<value>` and `detail`, and
 /// traps.
@@ -23,12 +24,7 @@ pub fn fatal(message: &[u8], value: Option<usize>, detail: &[u8]) -> ! {
     }
     line.push(detail);
     line.push_byte(b'\n');
-    // SAFETY: plain import calls with a buffer that lives on our stack.
-    unsafe {
-        let stderr = cli::get_stderr();
-        let mut ret = crate::wasi::ReturnArea::new();
-        io::output_blocking_write_and_flush(stderr, line.bytes.as_ptr(), line.len, ret.ptr());
-    }
+    let _ = streams::output_stream_blocking_write_and_flush(stderr::get_stderr(), &line.bytes[..line.len]);
     core::arch::wasm32::unreachable()
 }
 

@@ -1,11 +1,9 @@
 //! Access to the adapter's wasm globals, through the accessor functions that
 //! build.rs emits (Rust cannot name a wasm global directly).
 
-use crate::state::State;
-
 extern "C" {
-    fn adapter_state_get() -> *mut State;
-    fn adapter_state_set(state: *mut State);
+    fn adapter_state_get() -> usize;
+    fn adapter_state_set(state: usize);
     fn adapter_stack_pointer_get() -> usize;
     fn adapter_stack_pointer_set(sp: usize);
 }
@@ -13,14 +11,16 @@ extern "C" {
 /// Value of the state global while the arena is being placed.
 pub const STATE_PLACING: usize = 1;
 
+/// The address of the adapter's state block (`state::State`), 0 before the
+/// first call, `STATE_PLACING` while it is being placed.
 #[inline(always)]
-pub fn state_ptr() -> *mut State {
+pub fn state_address() -> usize {
     // SAFETY: a plain `global.get`.
     unsafe { adapter_state_get() }
 }
 
 #[inline(always)]
-pub fn set_state_ptr(state: *mut State) {
+pub fn set_state_address(state: usize) {
     // SAFETY: a plain `global.set`.
     unsafe { adapter_state_set(state) }
 }

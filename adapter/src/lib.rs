@@ -1,16 +1,18 @@
 //! A WASI Preview 1 adapter: a core module that wit-component splices into a
 //! `wasi_snapshot_preview1` program to turn it into a WASI 0.2 component.
 //!
-//! Module map:
-//! * `exports`: the exported surface (P1 functions + adapter exports).
-//! * `entry`, `placement`, `state`, `globals`, `memory`: where the adapter's
-//!   stack and state live and how each call finds them (docs/memory.md).
-//! * `import_alloc`: where the host puts lists and strings it returns.
-//! * `pause`: P1 calls made inside a host-started allocation, which may not
-//!   call the host.
-//! * `descriptors`, `preopens`, `stdio`: the P1 descriptor table.
-//! * `p1`: the P1 functions. `wasi`: raw WASI 0.2 imports.
-//! * `errno`, `fatal`: error values and the corrupted-state report.
+//! Layers, each using only those below it (docs/architecture.md):
+//! * `exports`: the exported surface; each export takes the call's
+//!   `&mut State` and maps the result to a P1 errno.
+//! * `p1`: the P1 functions, one module per family; `p1::types` holds
+//!   every P1 constant.
+//! * core: `entry`, `placement`, `state`, `tripwire` (where the adapter's
+//!   stack and state live and how each call finds them, docs/memory.md);
+//!   `descriptors`, `preopens`, `stdio` (the descriptor table); `pause`
+//!   (calls inside a host-started allocation); `errno`.
+//! * `wasi`: the WASI 0.2 imports as typed functions generated from the
+//!   WIT, and `cabi_import_realloc`.
+//! * platform: `memory`, `globals`, `fatal`.
 
 #![no_std]
 #![cfg(target_arch = "wasm32")]
@@ -31,7 +33,6 @@ mod entry;
 mod errno;
 mod exports;
 mod globals;
-mod import_alloc;
 mod memory;
 mod p1;
 mod pause;
@@ -40,6 +41,7 @@ mod placement;
 mod preopens;
 mod state;
 mod stdio;
+mod tripwire;
 mod wasi;
 
 include!(concat!(env!("OUT_DIR"), "/component-type.rs"));

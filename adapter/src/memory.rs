@@ -72,3 +72,18 @@ pub unsafe fn copy(dst: usize, src: usize, len: usize) {
 pub unsafe fn fill(dst: usize, byte: u8, len: usize) {
     core::ptr::write_bytes(dst as *mut u8, byte, len)
 }
+
+/// The guest's bytes `[ptr, ptr + len)` as a slice, to pass to the host.
+///
+/// # Safety
+/// The range lies inside linear memory (checked against its size by the
+/// caller) and is not written while the slice lives.
+#[inline(always)]
+pub unsafe fn bytes<'a>(ptr: usize, len: usize) -> &'a [u8] {
+    // A dangling but non-null pointer for empty slices: address 0 is a
+    // valid guest address but not a valid slice pointer in Rust.
+    if len == 0 {
+        return &[];
+    }
+    core::slice::from_raw_parts(ptr as *const u8, len)
+}

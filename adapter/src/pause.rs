@@ -24,10 +24,11 @@
 //! * everything else answers ENOTSUP (docs/reentrancy.md lists them);
 //!   `proc_exit` cannot be served at all: exiting is a host call.
 
+use crate::descriptors::{kind, Descriptors};
 use crate::errno::{self, Errno};
-use crate::import_alloc::ImportPlan;
-use crate::wasi::{random, ListRef, ReturnArea};
-use crate::{memory, state};
+use crate::memory;
+use crate::wasi::abi::{Allocator, ImportPlan};
+use crate::wasi::random::random;
 
 /// Bytes of stdout/stderr output kept while paused (a `gctrace` line is
 /// about 130 bytes; one collection runs per allocation at most).
@@ -70,190 +71,171 @@ pub struct Pause {
     random: [u8; RANDOM_CAPACITY],
 }
 
-#[inline(always)]
-fn get() -> &'static mut Pause {
-    &mut state::get().pause
-}
-
 impl Pause {
     /// A fresh state block has an empty randomness pool to fill.
     pub fn init(&mut self) {
         self.attention = attention::RANDOM;
     }
-}
 
-/// At the start of every P1 call: true when the call runs inside an
-/// announced host-started allocation. Otherwise writes output kept while
-/// paused and refills the randomness pool first, if a pause left anything
-/// to do. One load and a branch on the fast path.
-#[inline(always)]
-pub fn paused() -> bool {
-    get().attention != 0 && attend()
-}
-
-#[cold]
-#[inline(never)]
-fn attend() -> bool {
-    let pause = get();
-    if pause.attention & attention::PAUSED != 0 {
-        return true;
+    /// At the start of every P1 call: true when the call runs inside an
+    /// announced host-started allocation. Otherwise writes output kept
+    /// while paused and refills the randomness pool first, if a pause left
+    /// anything to do. One load and a branch on the fast path.
+    #[inline(always)]
+    pub fn paused(&mut self, descriptors: &mut Descriptors, allocator: &Allocator) -> bool {
+        self.attention != 0 && self.attend(descriptors, allocator)
     }
-    if pause.attention & attention::OUTPUT != 0 {
-        flush_output();
+
+    #[cold]
+    #[inline(never)]
+    fn attend(&mut self, descriptors: &mut Descriptors, allocator: &Allocator) -> bool {
+        if self.attention & attention::PAUSED != 0 {
+            return true;
+        }
+        if self.attention & attention::OUTPUT != 0 {
+            self.flush_output(descriptors);
+        }
+        if self.attention & attention::RANDOM != 0 {
+            self.refill_random(allocator);
+        }
+        false
     }
-    if pause.attention & attention::RANDOM != 0 {
-        refill_random();
+
+    /// Opens a pause. Calls nothing.
+    pub fn begin(&mut self) {
+        self.depth = self.depth.saturating_add(1);
+        self.attention |= attention::PAUSED;
     }
-    false
-}
 
-/// Opens a pause. Calls nothing.
-pub fn begin() {
-    let pause = get();
-    pause.depth = pause.depth.saturating_add(1);
-    pause.attention |= attention::PAUSED;
-}
-
-/// Closes a pause (an unmatched close is ignored). Calls nothing: the
-/// guest is typically still inside the host's allocation; the next unpaused
-/// call catches up.
-pub fn end() {
-    let pause = get();
-    pause.depth = pause.depth.saturating_sub(1);
-    if pause.depth == 0 {
-        pause.attention &= !attention::PAUSED;
+    /// Closes a pause (an unmatched close is ignored). Calls nothing: the
+    /// guest is typically still inside the host's allocation; the next
+    /// unpaused call catches up.
+    pub fn end(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        if self.depth == 0 {
+            self.attention &= !attention::PAUSED;
+        }
     }
-}
 
-/// Records a monotonic reading of the host (unpaused) and returns what the
-/// guest gets: never less than anything answered before.
-#[inline(always)]
-pub fn observe_monotonic(now: u64) -> u64 {
-    let pause = get();
-    if now > pause.monotonic {
-        pause.monotonic = now;
+    /// Records a monotonic reading of the host (unpaused) and returns what
+    /// the guest gets: never less than anything answered before.
+    #[inline(always)]
+    pub fn observe_monotonic(&mut self, now: u64) -> u64 {
+        if now > self.monotonic {
+            self.monotonic = now;
+        }
+        self.monotonic
     }
-    pause.monotonic
-}
 
-/// Records a wall-clock reading of the host (unpaused).
-pub fn observe_realtime(now: u64) {
-    let pause = get();
-    pause.realtime = now;
-    pause.monotonic_at_realtime = pause.monotonic;
-}
-
-/// Whether the wall clock was ever read; the first unpaused monotonic read
-/// also reads it, so a paused wall-clock read has a base.
-#[inline(always)]
-pub fn realtime_known() -> bool {
-    get().realtime != 0
-}
-
-/// The monotonic clock while paused: the last answer (at least 1).
-pub fn paused_monotonic() -> u64 {
-    let pause = get();
-    pause.monotonic = pause.monotonic.max(1);
-    pause.monotonic
-}
-
-/// The wall clock while paused: the last reading moved on by the monotonic
-/// time since, never less than an earlier paused answer (at least 1).
-pub fn paused_realtime() -> u64 {
-    let pause = get();
-    let since = pause.monotonic.saturating_sub(pause.monotonic_at_realtime);
-    let now = pause.realtime.saturating_add(since).max(pause.paused_realtime).max(1);
-    pause.paused_realtime = now;
-    now
-}
-
-/// Moves the paused clocks forward (a paused poll "slept" this long).
-pub fn advance(nanos: u64) {
-    let pause = get();
-    pause.monotonic = pause.monotonic.saturating_add(nanos);
-}
-
-/// Keeps a paused write to stdout (1) or stderr (2).
-pub fn keep_output(fd: u8, buf: usize, len: usize) {
-    let pause = get();
-    let mut used = pause.output_len as usize;
-    pause.attention |= attention::OUTPUT;
-    let room = OUTPUT_CAPACITY - used;
-    if room <= RECORD_HEADER {
-        pause.dropped = pause.dropped.saturating_add(len as u32);
-        return;
+    /// Records a wall-clock reading of the host (unpaused).
+    pub fn observe_realtime(&mut self, now: u64) {
+        self.realtime = now;
+        self.monotonic_at_realtime = self.monotonic;
     }
-    let kept = len.min(room - RECORD_HEADER);
-    pause.output[used] = fd;
-    pause.output[used + 1..used + 3].copy_from_slice(&(kept as u16).to_le_bytes());
-    used += RECORD_HEADER;
-    // SAFETY: `kept` bytes of the guest's buffer (bounds checked by the
-    // caller) into the buffer, which has room for them.
-    unsafe { memory::copy(pause.output.as_mut_ptr() as usize + used, buf, kept) };
-    pause.output_len = (used + kept) as u32;
-    pause.dropped = pause.dropped.saturating_add((len - kept) as u32);
-}
 
-fn flush_output() {
-    let pause = get();
-    let mut at = 0;
-    while at < pause.output_len as usize {
-        let fd = u32::from(pause.output[at]);
-        let len = u16::from_le_bytes([pause.output[at + 1], pause.output[at + 2]]) as usize;
-        let start = pause.output.as_ptr() as usize + at + RECORD_HEADER;
-        write_to(fd, start, len);
-        at += RECORD_HEADER + len;
+    /// Whether the wall clock was ever read; the first unpaused monotonic
+    /// read also reads it, so a paused wall-clock read has a base.
+    #[inline(always)]
+    pub fn realtime_known(&self) -> bool {
+        self.realtime != 0
     }
-    pause.output_len = 0;
-    pause.attention &= !attention::OUTPUT;
-    if pause.dropped != 0 {
-        let (note, note_len) =
-            adapter_macros::text!("wasi-preview1-adapter: output written during a host-started allocation did not fit and was dropped\n");
-        pause.dropped = 0;
-        write_to(2, note.as_ptr() as usize, note_len);
+
+    /// The monotonic clock while paused: the last answer (at least 1).
+    pub fn paused_monotonic(&mut self) -> u64 {
+        self.monotonic = self.monotonic.max(1);
+        self.monotonic
+    }
+
+    /// The wall clock while paused: the last reading moved on by the
+    /// monotonic time since, never less than an earlier paused answer (at
+    /// least 1).
+    pub fn paused_realtime(&mut self) -> u64 {
+        let since = self.monotonic.saturating_sub(self.monotonic_at_realtime);
+        let now = self.realtime.saturating_add(since).max(self.paused_realtime).max(1);
+        self.paused_realtime = now;
+        now
+    }
+
+    /// Moves the paused clocks forward (a paused poll "slept" this long).
+    pub fn advance(&mut self, nanos: u64) {
+        self.monotonic = self.monotonic.saturating_add(nanos);
+    }
+
+    /// Keeps a paused write to stdout (1) or stderr (2).
+    pub fn keep_output(&mut self, fd: u8, buf: usize, len: usize) {
+        let mut used = self.output_len as usize;
+        self.attention |= attention::OUTPUT;
+        let room = OUTPUT_CAPACITY - used;
+        if room <= RECORD_HEADER {
+            self.dropped = self.dropped.saturating_add(len as u32);
+            return;
+        }
+        let kept = len.min(room - RECORD_HEADER);
+        self.output[used] = fd;
+        self.output[used + 1..used + 3].copy_from_slice(&(kept as u16).to_le_bytes());
+        used += RECORD_HEADER;
+        // SAFETY: `kept` bytes of the guest's buffer (bounds checked by the
+        // caller) into the buffer, which has room for them.
+        unsafe { memory::copy(self.output.as_mut_ptr() as usize + used, buf, kept) };
+        self.output_len = (used + kept) as u32;
+        self.dropped = self.dropped.saturating_add((len - kept) as u32);
+    }
+
+    fn flush_output(&mut self, descriptors: &mut Descriptors) {
+        let mut at = 0;
+        while at < self.output_len as usize {
+            let fd = u32::from(self.output[at]);
+            let len = u16::from_le_bytes([self.output[at + 1], self.output[at + 2]]) as usize;
+            let start = self.output.as_ptr() as usize + at + RECORD_HEADER;
+            write_to(descriptors, fd, start, len);
+            at += RECORD_HEADER + len;
+        }
+        self.output_len = 0;
+        self.attention &= !attention::OUTPUT;
+        if self.dropped != 0 {
+            let (note, note_len) = adapter_macros::text!(
+                "wasi-preview1-adapter: output written during a host-started allocation did not fit and was dropped\n"
+            );
+            self.dropped = 0;
+            write_to(descriptors, 2, note.as_ptr() as usize, note_len);
+        }
+    }
+
+    fn refill_random(&mut self, allocator: &Allocator) {
+        let have = self.random_len as usize;
+        let want = RANDOM_CAPACITY - have;
+        let at = self.random.as_mut_ptr() as usize + have;
+        let plan = ImportPlan::into_buffer(allocator, at, want);
+        let bytes = random::get_random_bytes(&plan, want as u64);
+        drop(plan);
+        self.random_len = (have + bytes.len()) as u32;
+        if self.random_len as usize == RANDOM_CAPACITY {
+            self.attention &= !attention::RANDOM;
+        }
+    }
+
+    /// Serves a paused `random_get` from the pool.
+    pub fn take_random(&mut self, buf: usize, len: usize) -> Result<(), Errno> {
+        let have = self.random_len as usize;
+        if len > have {
+            return Err(errno::NOTSUP);
+        }
+        let from = have - len;
+        // SAFETY: `len` pool bytes into the guest's buffer (bounds checked
+        // by the caller).
+        unsafe { memory::copy(buf, self.random.as_ptr() as usize + from, len) };
+        self.random_len = from as u32;
+        self.attention |= attention::RANDOM;
+        Ok(())
     }
 }
 
 /// Writes kept output; errors are dropped, as the paused write already
-/// reported success.
-fn write_to(fd: u32, buf: usize, len: usize) {
-    if let Ok(d) = state::get().descriptors.get(fd) {
-        if matches!(d.kind, crate::descriptors::kind::STDOUT | crate::descriptors::kind::STDERR) {
+/// reported success. Standard streams need no preopens.
+fn write_to(descriptors: &mut Descriptors, fd: u32, buf: usize, len: usize) {
+    if let Ok(d) = descriptors.get_loaded(fd) {
+        if matches!(d.kind, kind::STDOUT | kind::STDERR) {
             let _ = crate::stdio::write_stream(crate::stdio::output_stream(d), buf, len);
         }
     }
-}
-
-fn refill_random() {
-    let pause = get();
-    let have = pause.random_len as usize;
-    let want = RANDOM_CAPACITY - have;
-    let at = pause.random.as_mut_ptr() as usize + have;
-    let plan = ImportPlan::into_buffer(at, want);
-    let mut ret = ReturnArea::new();
-    // SAFETY: results land in the pool per the plan.
-    unsafe { random::get_random_bytes(want as u64, ret.ptr()) };
-    let list: ListRef = ret.get();
-    drop(plan);
-    let pause = get();
-    pause.random_len = (have + list.len as usize) as u32;
-    if pause.random_len as usize == RANDOM_CAPACITY {
-        pause.attention &= !attention::RANDOM;
-    }
-}
-
-/// Serves a paused `random_get` from the pool.
-pub fn take_random(buf: usize, len: usize) -> Result<(), Errno> {
-    let pause = get();
-    let have = pause.random_len as usize;
-    if len > have {
-        return Err(errno::NOTSUP);
-    }
-    let from = have - len;
-    // SAFETY: `len` pool bytes into the guest's buffer (bounds checked by
-    // the caller).
-    unsafe { memory::copy(buf, pause.random.as_ptr() as usize + from, len) };
-    pause.random_len = from as u32;
-    pause.attention |= attention::RANDOM;
-    Ok(())
 }

@@ -29,10 +29,7 @@ const LOW_STACK_SIZE: usize = 4096;
 
 pub const GROWN_PAGES: usize = 2;
 const GROWN_STACK_SIZE: usize = 32 * 1024;
-/// Bytes at the end of a grown arena that the adapter never uses itself.
-pub const TRIPWIRE_BYTES: usize = 64;
-/// "TRIPWIRE", little-endian.
-const TRIPWIRE_WORD: u64 = 0x4552_4957_5049_5254;
+use crate::tripwire::{self, TRIPWIRE_BYTES};
 
 /// The pclntab header of Go 1.20 and later on wasm: magic 0xfffffff1, two
 /// zero bytes, minimum instruction size 1, pointer size 8.
@@ -67,6 +64,16 @@ impl Arena {
             (align16(state + core::mem::size_of::<State>()), end)
         };
         Arena { base, end, stack_top, state, scratch, scratch_end }
+    }
+
+    pub fn bounds(&self) -> crate::state::ArenaBounds {
+        crate::state::ArenaBounds {
+            base: self.base,
+            end: self.end,
+            stack_top: self.stack_top,
+            scratch: self.scratch,
+            scratch_end: self.scratch_end,
+        }
     }
 }
 
@@ -105,7 +112,7 @@ pub fn place() -> (u32, usize, usize) {
 #[inline(always)]
 fn grow_arena() -> Option<usize> {
     let base = memory::grow(GROWN_PAGES)?;
-    arm_tripwire(base + GROWN_PAGES * PAGE_SIZE);
+    tripwire::arm(base + GROWN_PAGES * PAGE_SIZE);
     Some(base)
 }
 
@@ -150,34 +157,11 @@ unsafe fn plausible_pclntab(addr: usize) -> bool {
     nfunc > 0 && nfunc < 1 << 24 && nfiles > 0 && nfiles < 1 << 24 && funcname_offset > 0 && funcname_offset < 1 << 31
 }
 
-#[inline(always)]
-pub fn arm_tripwire(end: usize) {
-    let mut addr = end - TRIPWIRE_BYTES;
-    while addr < end {
-        // SAFETY: inside the pages just grown, aligned.
-        unsafe { memory::write_u64(addr, TRIPWIRE_WORD) };
-        addr += 8;
-    }
-}
-
-#[inline(always)]
-pub fn tripwire_intact(end: usize) -> bool {
-    let mut addr = end - TRIPWIRE_BYTES;
-    while addr < end {
-        // SAFETY: inside the arena, aligned.
-        if unsafe { memory::read_u64(addr) } != TRIPWIRE_WORD {
-            return false;
-        }
-        addr += 8;
-    }
-    true
-}
-
 /// For an unsettled grown arena: has a guest allocator taken over memory
 /// that includes the arena? Needs no stack.
 #[inline(always)]
 pub fn guest_took_memory(state: &State) -> bool {
-    memory::size_pages() != state.pages_seen as usize || !tripwire_intact(state.watch_end as usize)
+    memory::size_pages() != state.pages_seen as usize || !tripwire::intact(state.watch_end as usize)
 }
 
 /// Moves the state to freshly grown pages. Returns the base of the new

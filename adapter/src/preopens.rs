@@ -2,55 +2,43 @@
 //! `wasi:filesystem/preopens.get-directories` lists them; each remembers its
 //! index in that list, which survives `fd_renumber`.
 
-use crate::descriptors::{Descriptors, Preopen};
-use crate::import_alloc::ImportPlan;
-use crate::wasi::{filesystem, ListRef, ReturnArea};
+use crate::wasi::abi::{Allocator, ImportPlan};
+use crate::wasi::filesystem::{preopens, types};
 
-/// Asks the host for the preopens; the list lands in scratch memory, valid
-/// while the caller's plan is.
-fn fetch() -> ListRef {
-    let mut ret = ReturnArea::new();
-    // SAFETY: results land where the caller's plan says.
-    unsafe { filesystem::get_directories(ret.ptr()) };
-    ret.get()
+/// Where a preopened directory came from.
+pub struct Preopen {
+    pub index: u32,
+    pub name_len: u32,
 }
 
-fn element(list: ListRef, index: usize) -> filesystem::Preopen {
-    // SAFETY: the host wrote `list.len` elements at `list.ptr`.
-    unsafe { core::ptr::read((list.ptr as usize + index * 12) as *const filesystem::Preopen) }
-}
-
-pub fn install(table: &mut Descriptors) {
-    let plan = ImportPlan::into_scratch();
-    let list = fetch();
-    for index in 0..list.len as usize {
-        let preopen = element(list, index);
-        let identity = Preopen { index: index as u32, name_len: preopen.name_len };
-        if !table.push_preopen(preopen.handle, identity) {
-            // More preopens than descriptors: release the rest.
-            // SAFETY: an own handle the host just gave us.
-            unsafe { filesystem::drop_descriptor(preopen.handle) };
+/// Asks the host for the preopens and hands each to `install`, which takes
+/// ownership of the handle and returns false when it has no room (the
+/// handle is then released here).
+pub fn each(allocator: &Allocator, mut install: impl FnMut(u32, Preopen) -> bool) {
+    let plan = ImportPlan::into_scratch(allocator);
+    let list = preopens::get_directories(&plan);
+    for index in 0..list.len() {
+        let (handle, name) = list.get(index);
+        if !install(handle, Preopen { index: index as u32, name_len: name.len }) {
+            types::drop_descriptor(handle);
         }
     }
-    drop(plan);
 }
 
 /// Copies the name of the preopen at `index` into `[buf, buf + len)`.
 /// Names are not kept in the state (the Go arena is small); this asks the
 /// host for the list again and drops the duplicate handles.
-pub fn copy_name(index: usize, buf: usize, len: usize) {
-    let plan = ImportPlan::into_scratch();
-    let list = fetch();
-    for i in 0..list.len as usize {
-        let preopen = element(list, i);
+pub fn copy_name(allocator: &Allocator, index: usize, buf: usize, len: usize) {
+    let plan = ImportPlan::into_scratch(allocator);
+    let list = preopens::get_directories(&plan);
+    for i in 0..list.len() {
+        let (handle, name) = list.get(i);
         if i == index {
-            let n = (preopen.name_len as usize).min(len);
+            let n = name.len().min(len);
             // SAFETY: the name is in scratch, `buf` is the guest's buffer of
             // `len` bytes.
-            unsafe { crate::memory::copy(buf, preopen.name_ptr as usize, n) };
+            unsafe { crate::memory::copy(buf, name.ptr as usize, n) };
         }
-        // SAFETY: a duplicate own handle.
-        unsafe { filesystem::drop_descriptor(preopen.handle) };
+        types::drop_descriptor(handle);
     }
-    drop(plan);
 }

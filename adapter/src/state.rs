@@ -1,11 +1,17 @@
 //! The adapter's persistent state: one `#[repr(C)]` block inside the arena
 //! (see `placement`), reached through the `adapter_state` global.
 //!
+//! Each export takes the one `&mut State` of its call (`get`) and passes it
+//! down; nothing else reaches the block, except `cabi_import_realloc`, which
+//! the host calls in the middle of an import and which touches only the
+//! allocator (an `UnsafeCell`, see `wasi::alloc`).
+//!
 //! Canaries at both ends let every call detect that someone else wrote over
-//! the block; see `entry::check`.
+//! the block; see `entry::enter`.
 
-use crate::descriptors::Descriptors;
-use crate::import_alloc::{ImportAlloc, Spill};
+use crate::descriptors::{Descriptor, Descriptors};
+use crate::errno::{self, Errno};
+use crate::wasi::abi::Allocator;
 
 /// "P1ADAPTR" and "STATE-OK", little-endian.
 pub const HEAD_CANARY: u64 = 0x5254_5041_4441_3150;
@@ -23,6 +29,9 @@ pub mod placement_kind {
 #[repr(C)]
 pub struct State {
     pub head_canary: u64,
+    /// Where the host's result allocations go; first after the canary, at
+    /// `wasi::alloc::ALLOCATOR_OFFSET`.
+    pub alloc: Allocator,
     pub placement: u32,
     /// For `GROWN_PAGES`: 0 while a guest allocator could still claim the
     /// arena (see docs/memory.md), 1 once the arena has been moved to pages
@@ -43,11 +52,6 @@ pub struct State {
     /// memory for next (`*_sizes_get`): after the call the state must lie at
     /// least this many bytes above the arena's base (`entry::leave`).
     pub clearance: u32,
-    /// Transient scratch memory, valid only within one call.
-    pub scratch_base: u32,
-    pub scratch_end: u32,
-    pub import_alloc: ImportAlloc,
-    pub spill: Spill,
     /// Host-started allocations in progress and what is kept for them
     /// (see `pause`).
     pub pause: crate::pause::Pause,
@@ -55,9 +59,20 @@ pub struct State {
     pub tail_canary: u64,
 }
 
+const _: () = assert!(core::mem::offset_of!(State, alloc) == crate::wasi::alloc::ALLOCATOR_OFFSET);
+
+/// Where an arena's parts are (see `placement::Arena`).
+pub struct ArenaBounds {
+    pub base: usize,
+    pub end: usize,
+    pub stack_top: usize,
+    pub scratch: usize,
+    pub scratch_end: usize,
+}
+
 impl State {
     /// Initialises a zeroed block in place.
-    pub fn init(&mut self, placement: u32, arena: &crate::placement::Arena) {
+    pub fn init(&mut self, placement: u32, arena: &ArenaBounds) {
         self.head_canary = HEAD_CANARY;
         self.tail_canary = TAIL_CANARY;
         self.placement = placement;
@@ -67,82 +82,59 @@ impl State {
         self.pause.init();
     }
 
-    pub fn set_arena(&mut self, arena: &crate::placement::Arena) {
+    /// Records where the arena is (after placing or moving it).
+    pub fn set_arena(&mut self, arena: &ArenaBounds) {
         self.arena_base = arena.base as u32;
         self.arena_end = arena.end as u32;
         self.watch_end = arena.end as u32;
         self.stack_top = arena.stack_top as u32;
-        self.scratch_base = arena.scratch as u32;
-        self.scratch_end = arena.scratch_end as u32;
         self.pages_seen = crate::memory::size_pages() as u32;
+        self.alloc.configure(arena.scratch, arena.scratch_end, self.settled != 0);
+    }
+
+    /// The arena no guest allocator can claim any more (docs/memory.md).
+    pub fn settle(&mut self) {
+        self.settled = 1;
+        self.alloc.configure_settled();
     }
 
     #[inline(always)]
     pub fn canaries_intact(&self) -> bool {
         self.head_canary == HEAD_CANARY && self.tail_canary == TAIL_CANARY
     }
-}
 
-/// The allocation cell and spill bookkeeping, reached through the raw state
-/// pointer without asserting exclusive access to the whole block: they are
-/// used while a caller holds a reference into the descriptor table.
-#[inline(always)]
-pub fn allocation() -> (&'static mut ImportAlloc, &'static mut Spill, u32) {
-    let state = crate::globals::state_ptr();
-    // SAFETY: as in `get`; the two fields are disjoint from every other
-    // field a caller may be holding, and `settled` is only read.
-    unsafe {
-        (
-            &mut *core::ptr::addr_of_mut!((*state).import_alloc),
-            &mut *core::ptr::addr_of_mut!((*state).spill),
-            (*state).settled,
-        )
-    }
-}
-
-/// What the descriptor table needs to know and update when it grows (see
-/// `Descriptors::grow`), reached through the raw state pointer: the table
-/// is a field of the same block, borrowed by the caller.
-pub struct TableGrowth {
-    pub grown_arena: bool,
-    pub settled: bool,
-}
-
-#[inline(never)]
-pub fn table_growth() -> TableGrowth {
-    let state = crate::globals::state_ptr();
-    // SAFETY: as in `get`; reads two fields no caller holds a reference to.
-    unsafe {
-        TableGrowth {
-            grown_arena: (*state).placement == placement_kind::GROWN_PAGES,
-            settled: (*state).settled != 0,
+    /// Adds a descriptor at the number the native host would give it,
+    /// growing the table where the arena allows: only in grown arenas (Go's
+    /// low-memory arena has no room: EMFILE at its capacity). While the
+    /// arena is unsettled, the table's new pages are the last the adapter
+    /// grew, so the tripwire moves to their end (docs/memory.md).
+    pub fn insert_descriptor(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
+        if self.descriptors.is_full() {
+            if self.placement != placement_kind::GROWN_PAGES {
+                return Err(errno::MFILE);
+            }
+            let end = self.descriptors.grow()?;
+            if self.settled == 0 {
+                crate::tripwire::arm(end);
+                self.watch_end = end as u32;
+                self.pages_seen = crate::memory::size_pages() as u32;
+            }
         }
+        self.descriptors.insert(descriptor, &self.alloc)
     }
 }
 
-/// After the table moved to pages grown while the arena is unsettled: they
-/// are now the last pages the adapter grew, so the tripwire moves to their
-/// end (docs/memory.md).
-pub fn watch_table_pages(end: usize) {
-    let state = crate::globals::state_ptr();
-    crate::placement::arm_tripwire(end);
-    // SAFETY: as in `table_growth`; writes two fields no caller holds a
-    // reference to.
-    unsafe {
-        (*state).watch_end = end as u32;
-        (*state).pages_seen = crate::memory::size_pages() as u32;
-    }
-}
-
-/// Returns the state of the current call. Only valid between `entry::enter`
-/// and the end of the call.
+/// Returns the state of the current call; taken once per export, in its
+/// wrapper, after `entry::enter`.
+///
+/// # Safety
+/// `entry::enter` ran first in this export and left a pointer to an
+/// initialised, canary-checked `State` in the global, and no other
+/// reference to the state is live. The adapter is single-threaded and
+/// never calls into the guest, so no second P1 call runs while this one
+/// does (docs/reentrancy.md); the host calls back only into
+/// `cabi_import_realloc`, which touches only the allocator's cells.
 #[inline(always)]
-pub fn get() -> &'static mut State {
-    // SAFETY: `entry::enter` ran first in every export and left a pointer to
-    // an initialised, canary-checked `State` in the global. The adapter is
-    // single-threaded and never calls into the guest, so no second P1 call
-    // runs while this one does (docs/reentrancy.md). The host calls back
-    // only into `cabi_import_realloc`, which touches the allocation cell and
-    // spill fields through `allocation()`, never through this reference.
-    unsafe { &mut *crate::globals::state_ptr() }
+pub unsafe fn get<'a>() -> &'a mut State {
+    &mut *(crate::globals::state_address() as *mut State)
 }

@@ -3,14 +3,13 @@
 
 use crate::descriptors::{kind, Descriptor};
 use crate::errno::{self, Errno};
-use crate::wasi::io::UnitStreamResult;
-use crate::wasi::{cli, io, ReturnArea};
+use crate::wasi::cli;
+use crate::wasi::io::streams;
 
 /// The input stream of a STDIN descriptor.
 pub fn input_stream(d: &mut Descriptor) -> u32 {
     if d.handle == 0 {
-        // SAFETY: plain import call.
-        d.handle = unsafe { cli::get_stdin() };
+        d.handle = cli::stdin::get_stdin();
     }
     d.handle
 }
@@ -18,14 +17,7 @@ pub fn input_stream(d: &mut Descriptor) -> u32 {
 /// The output stream of a STDOUT/STDERR descriptor.
 pub fn output_stream(d: &mut Descriptor) -> u32 {
     if d.stream == 0 {
-        // SAFETY: plain import calls.
-        d.stream = unsafe {
-            if d.kind == kind::STDOUT {
-                cli::get_stdout()
-            } else {
-                cli::get_stderr()
-            }
-        };
+        d.stream = if d.kind == kind::STDOUT { cli::stdout::get_stdout() } else { cli::stderr::get_stderr() };
     }
     d.stream
 }
@@ -47,27 +39,18 @@ pub fn write_stream(stream: u32, buf: usize, len: usize) -> Result<usize, Errno>
 /// One `blocking-write-and-flush` (also of zero bytes, which still reaches
 /// the file behind an append stream and meets its errors).
 pub fn write_chunk(stream: u32, buf: usize, len: usize) -> Result<(), Errno> {
-    let mut ret = ReturnArea::new();
-    // SAFETY: the guest's buffer (bounds checked by the caller), passed to
-    // the host as a list.
-    unsafe { io::output_blocking_write_and_flush(stream, buf as *const u8, len, ret.ptr()) };
-    let result: UnitStreamResult = ret.get();
-    if result.is_err != 0 {
-        return Err(errno::from_stream_error(result.error_tag, result.error_handle));
-    }
-    Ok(())
+    // SAFETY: the guest's buffer, bounds checked by the caller.
+    let bytes = unsafe { crate::memory::bytes(buf, len) };
+    streams::output_stream_blocking_write_and_flush(stream, bytes).map_err(errno::from_stream_error)
 }
 
 /// Releases the streams a descriptor holds.
 pub fn drop_streams(d: &Descriptor) {
-    // SAFETY: handles owned by this descriptor, dropped once.
-    unsafe {
-        if d.kind == kind::STDIN && d.handle != 0 {
-            io::drop_input_stream(d.handle);
-        }
-        if d.stream != 0 {
-            io::drop_output_stream(d.stream);
-        }
+    if d.kind == kind::STDIN && d.handle != 0 {
+        streams::drop_input_stream(d.handle);
+    }
+    if d.stream != 0 {
+        streams::drop_output_stream(d.stream);
     }
 }
 
@@ -76,29 +59,20 @@ pub fn drop_streams(d: &Descriptor) {
 #[cfg(not(feature = "proxy"))]
 pub fn filetype(d: &mut Descriptor) -> u8 {
     use crate::descriptors::flag;
-    use crate::errno::filetype;
+    use crate::p1::types::filetype;
     if d.flags & flag::FILETYPE_KNOWN == 0 {
-        let mut ret = crate::wasi::ReturnArea::new();
-        // SAFETY: plain import calls; the terminal handle is dropped at once.
-        let terminal: cli::terminal::OptionHandle = unsafe {
-            match d.kind {
-                kind::STDIN => cli::terminal::get_terminal_stdin(ret.ptr()),
-                kind::STDOUT => cli::terminal::get_terminal_stdout(ret.ptr()),
-                _ => cli::terminal::get_terminal_stderr(ret.ptr()),
-            }
-            ret.get()
+        // The terminal handle is only asked for and dropped at once.
+        let is_terminal = if d.kind == kind::STDIN {
+            cli::terminal_stdin::get_terminal_stdin().map(cli::terminal_input::drop_terminal_input).is_some()
+        } else {
+            let terminal = if d.kind == kind::STDOUT {
+                cli::terminal_stdout::get_terminal_stdout()
+            } else {
+                cli::terminal_stderr::get_terminal_stderr()
+            };
+            terminal.map(cli::terminal_output::drop_terminal_output).is_some()
         };
-        if terminal.is_some != 0 {
-            // SAFETY: an own handle just returned.
-            unsafe {
-                if d.kind == kind::STDIN {
-                    cli::terminal::drop_terminal_input(terminal.handle)
-                } else {
-                    cli::terminal::drop_terminal_output(terminal.handle)
-                }
-            }
-        }
-        d.filetype = if terminal.is_some != 0 { filetype::CHARACTER_DEVICE } else { filetype::UNKNOWN };
+        d.filetype = if is_terminal { filetype::CHARACTER_DEVICE } else { filetype::UNKNOWN };
         d.flags |= flag::FILETYPE_KNOWN;
     }
     d.filetype
@@ -106,5 +80,5 @@ pub fn filetype(d: &mut Descriptor) -> u8 {
 
 #[cfg(feature = "proxy")]
 pub fn filetype(_d: &mut Descriptor) -> u8 {
-    crate::errno::filetype::UNKNOWN
+    crate::p1::types::filetype::UNKNOWN
 }

@@ -9,46 +9,64 @@
 //! a program reads once at start-up.
 
 use super::store_u32;
-use crate::errno::{self, Errno};
-use crate::import_alloc::ImportPlan;
+use crate::errno::Errno;
 use crate::memory;
-use crate::wasi::{cli, ListRef, ReturnArea};
+use crate::state::{placement_kind, State};
+use crate::wasi::abi::{Allocator, ImportPlan, List};
+use crate::wasi::cli::environment;
 
-/// Records are `ListRef` (args) or `[ListRef; 2]` (environment).
-fn fetch(environment: bool) -> ListRef {
-    let mut ret = ReturnArea::new();
-    // SAFETY: results land where the active plan says.
-    unsafe {
+/// The arguments as (value, nothing) pairs, or the environment as (key,
+/// value) pairs, in memory the plan decides.
+enum Strings {
+    Arguments(List<List<u8>>),
+    Environment(List<(List<u8>, List<u8>)>),
+}
+
+impl Strings {
+    fn fetch(plan: &ImportPlan, environment: bool) -> Strings {
         if environment {
-            cli::get_environment(ret.ptr())
+            Strings::Environment(environment::get_environment(plan))
         } else {
-            cli::get_arguments(ret.ptr())
+            Strings::Arguments(environment::get_arguments(plan))
         }
     }
-    ret.get()
+
+    fn len(&self) -> usize {
+        match self {
+            Strings::Arguments(list) => list.len(),
+            Strings::Environment(list) => list.len(),
+        }
+    }
+
+    /// The string (argument or key), and the value for the environment.
+    fn get(&self, index: usize) -> (List<u8>, Option<List<u8>>) {
+        match self {
+            Strings::Arguments(list) => (list.get(index), None),
+            Strings::Environment(list) => {
+                let (key, value) = list.get(index);
+                (key, Some(value))
+            }
+        }
+    }
 }
 
-fn record(list: ListRef, index: usize, field: usize, environment: bool) -> ListRef {
-    let stride = if environment { 16 } else { 8 };
-    // SAFETY: the host wrote `list.len` records at `list.ptr`.
-    unsafe { core::ptr::read((list.ptr as usize + index * stride + field * 8) as *const ListRef) }
-}
-
-fn sizes(environment: bool, count_out: u32, size_out: u32) -> Errno {
-    let plan = ImportPlan::into_scratch();
-    let list = fetch(environment);
+fn sizes(state: &mut State, environment: bool, count_out: u32, size_out: u32) -> Result<(), Errno> {
+    let plan = ImportPlan::into_scratch(&state.alloc);
+    let strings = Strings::fetch(&plan, environment);
     let mut bytes = 0usize;
-    for i in 0..list.len as usize {
-        bytes += record(list, i, 0, environment).len as usize + 1;
-        if environment {
-            bytes += record(list, i, 1, environment).len as usize + 1;
+    for i in 0..strings.len() {
+        let (key, value) = strings.get(i);
+        bytes += key.len() + 1;
+        if let Some(value) = value {
+            bytes += value.len() + 1;
         }
     }
+    let count = strings.len();
     drop(plan);
-    store_u32(count_out, list.len);
+    store_u32(count_out, count as u32);
     store_u32(size_out, bytes as u32);
-    ask_for_clearance(list.len as usize, bytes);
-    errno::SUCCESS
+    ask_for_clearance(state, count, bytes);
+    Ok(())
 }
 
 /// The guest allocates memory for the arguments or environment right after
@@ -58,9 +76,8 @@ fn sizes(environment: bool, count_out: u32, size_out: u32) -> Errno {
 /// move the arena away, and a large enough allocation would reach the
 /// state. So, while the arena is unsettled, the state moves after this
 /// call to where such an allocation cannot reach (docs/memory.md).
-fn ask_for_clearance(count: usize, bytes: usize) {
-    let state = crate::state::get();
-    if state.placement == crate::state::placement_kind::GROWN_PAGES && state.settled == 0 {
+fn ask_for_clearance(state: &mut State, count: usize, bytes: usize) {
+    if state.placement == placement_kind::GROWN_PAGES && state.settled == 0 {
         const MARGIN: usize = 64 * 1024;
         let need = (count + 1) * 4 + bytes + MARGIN;
         state.clearance = need.min(u32::MAX as usize) as u32;
@@ -69,45 +86,43 @@ fn ask_for_clearance(count: usize, bytes: usize) {
 
 /// Writes the strings into `[buf, ...)` and their addresses into
 /// `pointers`; the guest sized `buf` with `*_sizes_get`.
-fn get(environment: bool, pointers: u32, buf: u32) -> Errno {
-    let plan = ImportPlan::into_scratch();
-    let list = fetch(environment);
+fn get(allocator: &Allocator, environment: bool, pointers: u32, buf: u32) -> Result<(), Errno> {
+    let plan = ImportPlan::into_scratch(allocator);
+    let strings = Strings::fetch(&plan, environment);
     let mut cursor = buf as usize;
-    for i in 0..list.len as usize {
+    for i in 0..strings.len() {
         store_u32(pointers + (i as u32) * 4, cursor as u32);
-        let key = record(list, i, 0, environment);
+        let (key, value) = strings.get(i);
         // SAFETY: source in scratch/spill, destination in the guest's buffer
         // sized by `*_sizes_get`.
         unsafe {
-            memory::copy(cursor, key.ptr as usize, key.len as usize);
-            cursor += key.len as usize;
-            if environment {
-                let value = record(list, i, 1, environment);
+            memory::copy(cursor, key.ptr as usize, key.len());
+            cursor += key.len();
+            if let Some(value) = value {
                 *(cursor as *mut u8) = b'=';
                 cursor += 1;
-                memory::copy(cursor, value.ptr as usize, value.len as usize);
-                cursor += value.len as usize;
+                memory::copy(cursor, value.ptr as usize, value.len());
+                cursor += value.len();
             }
             *(cursor as *mut u8) = 0;
             cursor += 1;
         }
     }
-    drop(plan);
-    errno::SUCCESS
+    Ok(())
 }
 
-pub fn args_sizes_get(count_out: u32, size_out: u32) -> Errno {
-    sizes(false, count_out, size_out)
+pub fn args_sizes_get(state: &mut State, count_out: u32, size_out: u32) -> Result<(), Errno> {
+    sizes(state, false, count_out, size_out)
 }
 
-pub fn args_get(argv: u32, argv_buf: u32) -> Errno {
-    get(false, argv, argv_buf)
+pub fn args_get(state: &mut State, argv: u32, argv_buf: u32) -> Result<(), Errno> {
+    get(&state.alloc, false, argv, argv_buf)
 }
 
-pub fn environ_sizes_get(count_out: u32, size_out: u32) -> Errno {
-    sizes(true, count_out, size_out)
+pub fn environ_sizes_get(state: &mut State, count_out: u32, size_out: u32) -> Result<(), Errno> {
+    sizes(state, true, count_out, size_out)
 }
 
-pub fn environ_get(environ: u32, environ_buf: u32) -> Errno {
-    get(true, environ, environ_buf)
+pub fn environ_get(state: &mut State, environ: u32, environ_buf: u32) -> Result<(), Errno> {
+    get(&state.alloc, true, environ, environ_buf)
 }

@@ -1,99 +1,69 @@
 //! clock_res_get, clock_time_get and the monotonic-clock pause switch.
 
 use super::store_u64;
+use super::types::clockid;
 use crate::errno::{self, Errno};
-use crate::pause;
-use crate::wasi::{clocks, ReturnArea};
-
-pub const REALTIME: u32 = 0;
-pub const MONOTONIC: u32 = 1;
-pub const PROCESS_CPUTIME: u32 = 2;
-pub const THREAD_CPUTIME: u32 = 3;
+use crate::pause::Pause;
+use crate::state::State;
+use crate::wasi::clocks::{monotonic_clock, wall_clock};
 
 /// Nanoseconds since the epoch, or EOVERFLOW like the native host.
-fn datetime_nanos(time: clocks::Datetime) -> Result<u64, Errno> {
+fn datetime_nanos(time: wall_clock::Datetime) -> Result<u64, Errno> {
     time.seconds
         .checked_mul(1_000_000_000)
         .and_then(|n| n.checked_add(u64::from(time.nanoseconds)))
         .ok_or(errno::OVERFLOW)
 }
 
-fn read_clock(id: u32, resolution: bool) -> Result<u64, Errno> {
-    match id {
-        REALTIME if resolution => {
-            let mut ret = ReturnArea::new();
-            // SAFETY: plain import call writing a `Datetime`.
-            unsafe { clocks::wall_resolution(ret.ptr()) };
-            datetime_nanos(ret.get())
-        }
-        REALTIME => realtime_now(),
-        // SAFETY: plain import call.
-        MONOTONIC if resolution => Ok(unsafe { clocks::monotonic_resolution() }),
-        MONOTONIC => Ok(monotonic_now()),
-        PROCESS_CPUTIME | THREAD_CPUTIME => Err(errno::BADF),
-        _ => Err(errno::INVAL),
-    }
-}
-
-fn realtime_now() -> Result<u64, Errno> {
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call writing a `Datetime`.
-    unsafe { clocks::wall_now(ret.ptr()) };
-    let now = datetime_nanos(ret.get())?;
-    pause::observe_realtime(now);
+/// The wall clock now (unpaused calls only), noted for paused reads.
+pub fn realtime_now(pause: &mut Pause) -> Result<u64, Errno> {
+    let now = datetime_nanos(wall_clock::now())?;
+    pause.observe_realtime(now);
     Ok(now)
 }
 
 /// The monotonic clock (unpaused calls only); never less than an earlier
 /// answer, which a paused poll may have moved forward.
-pub fn monotonic_now() -> u64 {
-    // SAFETY: plain import call.
-    let now = pause::observe_monotonic(unsafe { clocks::monotonic_now() });
-    if !pause::realtime_known() {
+pub fn monotonic_now(pause: &mut Pause) -> u64 {
+    let now = pause.observe_monotonic(monotonic_clock::now());
+    if !pause.realtime_known() {
         // Gives a paused wall-clock read a base to start from.
-        let _ = realtime_now();
+        let _ = realtime_now(pause);
     }
     now
 }
 
-pub fn clock_res_get(id: u32, out: u32) -> Errno {
-    match read_clock(id, true) {
-        Ok(value) => {
-            store_u64(out, value);
-            errno::SUCCESS
-        }
-        Err(e) => e,
-    }
+pub fn clock_res_get(_state: &mut State, id: u32, out: u32) -> Result<(), Errno> {
+    let resolution = match id {
+        clockid::REALTIME => datetime_nanos(wall_clock::resolution())?,
+        clockid::MONOTONIC => monotonic_clock::resolution(),
+        clockid::PROCESS_CPUTIME | clockid::THREAD_CPUTIME => return Err(errno::BADF),
+        _ => return Err(errno::INVAL),
+    };
+    store_u64(out, resolution);
+    Ok(())
 }
 
-pub fn clock_time_get(id: u32, _precision: u64, out: u32) -> Errno {
-    match read_clock(id, false) {
-        Ok(value) => {
-            store_u64(out, value);
-            errno::SUCCESS
-        }
-        Err(e) => e,
-    }
+pub fn clock_time_get(state: &mut State, id: u32, _precision: u64, out: u32) -> Result<(), Errno> {
+    let now = match id {
+        clockid::REALTIME => realtime_now(&mut state.pause)?,
+        clockid::MONOTONIC => monotonic_now(&mut state.pause),
+        clockid::PROCESS_CPUTIME | clockid::THREAD_CPUTIME => return Err(errno::BADF),
+        _ => return Err(errno::INVAL),
+    };
+    store_u64(out, now);
+    Ok(())
 }
 
 /// `clock_time_get` inside a host-started allocation: from the last
 /// readings, without calling the host (see `pause`).
-pub fn clock_time_get_paused(id: u32, out: u32) -> Errno {
+pub fn clock_time_get_paused(state: &mut State, id: u32, _precision: u64, out: u32) -> Result<(), Errno> {
     let value = match id {
-        REALTIME => pause::paused_realtime(),
-        MONOTONIC => pause::paused_monotonic(),
-        PROCESS_CPUTIME | THREAD_CPUTIME => return errno::BADF,
-        _ => return errno::INVAL,
+        clockid::REALTIME => state.pause.paused_realtime(),
+        clockid::MONOTONIC => state.pause.paused_monotonic(),
+        clockid::PROCESS_CPUTIME | clockid::THREAD_CPUTIME => return Err(errno::BADF),
+        _ => return Err(errno::INVAL),
     };
     store_u64(out, value);
-    errno::SUCCESS
-}
-
-/// `adapter_monotonic_clock_set_paused`: opens (non-zero) or closes a pause.
-pub fn set_paused(paused: u32) {
-    if paused != 0 {
-        pause::begin()
-    } else {
-        pause::end()
-    }
+    Ok(())
 }

@@ -2,53 +2,45 @@
 //! `wasi:filesystem`. The proxy flavour has no filesystem: this module is
 //! left out there, and so are the descriptor kinds that would reach it.
 
+use super::types::{fdflags, filetype, rights, Fdstat, Filestat};
 use crate::descriptors::{flag, Descriptor};
-use crate::errno::{self, filetype, Errno};
-use crate::import_alloc::ImportPlan;
-use crate::wasi::{filesystem, HandleResult, ReturnArea, U64Result, UnitResult};
+use crate::errno::{from_error_code, Errno};
+use crate::wasi::abi::{Allocator, ImportPlan};
+use crate::wasi::filesystem::types::{self as fs, descriptor_flags, DescriptorStat};
 
-pub fn stat(handle: u32) -> Result<filesystem::DescriptorStat, Errno> {
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call on a live handle.
-    unsafe { filesystem::stat(handle, ret.ptr()) };
-    let result: filesystem::StatResult = ret.get();
-    if result.is_err != 0 {
-        return Err(errno::from_error_code(result.stat.kind));
-    }
-    Ok(result.stat)
+pub fn stat(handle: u32) -> Result<DescriptorStat, Errno> {
+    fs::descriptor_stat(handle).map_err(from_error_code)
 }
 
-pub fn unit_result(ret: &ReturnArea) -> Result<(), Errno> {
-    let result: UnitResult = ret.get();
-    if result.is_err != 0 {
-        Err(errno::from_error_code(result.error))
-    } else {
-        Ok(())
+/// Nanoseconds since the epoch of an optional timestamp (0 when absent),
+/// saturating like the native host.
+pub fn nanos(time: Option<crate::wasi::clocks::wall_clock::Datetime>) -> u64 {
+    time.map_or(0, |t| t.seconds.saturating_mul(1_000_000_000).saturating_add(u64::from(t.nanoseconds)))
+}
+
+/// P1 `filestat` from a host stat, with `ino` and device 1, like the
+/// native host.
+pub fn filestat_of(stat: &DescriptorStat, ino: u64) -> Filestat {
+    Filestat {
+        dev: 1,
+        ino,
+        filetype: filetype::from_descriptor_type(stat.r#type),
+        nlink: stat.link_count,
+        size: stat.size,
+        atim: nanos(stat.data_access_timestamp),
+        mtim: nanos(stat.data_modification_timestamp),
+        ctim: nanos(stat.status_change_timestamp),
     }
 }
 
 /// The P1 filetype of a file or directory descriptor, cached.
 pub fn descriptor_filetype(d: &mut Descriptor) -> Result<u8, Errno> {
     if d.flags & flag::FILETYPE_KNOWN == 0 {
-        let mut ret = ReturnArea::new();
-        // SAFETY: plain import call on a live handle.
-        unsafe { filesystem::get_type(d.handle, ret.ptr()) };
-        let result: filesystem::ByteResult = ret.get();
-        if result.is_err != 0 {
-            return Err(errno::from_error_code(result.value));
-        }
-        d.filetype = filetype::from_descriptor_type(result.value);
+        let kind = fs::descriptor_get_type(d.handle).map_err(from_error_code)?;
+        d.filetype = filetype::from_descriptor_type(kind);
         d.flags |= flag::FILETYPE_KNOWN;
     }
     Ok(d.filetype)
-}
-
-pub fn metadata_hash_lower(ret: &ReturnArea) -> Result<u64, Errno> {
-    let result: filesystem::MetadataHashResult = ret.get();
-    if result.is_err != 0 {
-        return Err(errno::from_error_code(result.lower as u8));
-    }
-    Ok(result.lower)
 }
 
 /// Writes to a file at `offset`, or at its position (advancing it). On an
@@ -65,18 +57,13 @@ pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64
         return Ok(written);
     }
     let at = offset.unwrap_or(d.position);
-    let mut ret = ReturnArea::new();
-    // SAFETY: the guest's buffer (bounds checked by the caller), passed to
-    // the host as a list.
-    unsafe { filesystem::write(d.handle, buf as *const u8, len, at, ret.ptr()) };
-    let result: U64Result = ret.get();
-    if result.is_err != 0 {
-        return Err(errno::from_error_code(result.payload as u8));
-    }
+    // SAFETY: the guest's buffer, bounds checked by the caller.
+    let bytes = unsafe { crate::memory::bytes(buf, len) };
+    let written = fs::descriptor_write(d.handle, bytes, at).map_err(from_error_code)?;
     if offset.is_none() {
-        d.position += result.payload;
+        d.position += written;
     }
-    Ok(result.payload as usize)
+    Ok(written as usize)
 }
 
 /// Appends through the descriptor's append stream, opened on first use. A
@@ -84,14 +71,7 @@ pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64
 /// append opens a fresh one (each native append is independent).
 fn append(d: &mut Descriptor, buf: usize, len: usize) -> Result<usize, Errno> {
     if d.stream == 0 {
-        let mut ret = ReturnArea::new();
-        // SAFETY: plain import call on a handle the descriptor owns.
-        unsafe { filesystem::append_via_stream(d.handle, ret.ptr()) };
-        let result: HandleResult = ret.get();
-        if result.is_err != 0 {
-            return Err(errno::from_error_code(result.payload as u8));
-        }
-        d.stream = result.payload;
+        d.stream = fs::descriptor_append_via_stream(d.handle).map_err(from_error_code)?;
     }
     let result = if len == 0 {
         crate::stdio::write_chunk(d.stream, buf, 0).map(|()| 0)
@@ -99,8 +79,7 @@ fn append(d: &mut Descriptor, buf: usize, len: usize) -> Result<usize, Errno> {
         crate::stdio::write_stream(d.stream, buf, len)
     };
     if result.is_err() {
-        // SAFETY: the stream this descriptor owns, dropped once.
-        unsafe { crate::wasi::io::drop_output_stream(d.stream) };
+        crate::wasi::io::streams::drop_output_stream(d.stream);
         d.stream = 0;
     }
     result
@@ -114,11 +93,18 @@ const HOST_READ_CHUNK: usize = 64 * 1024;
 /// Reads from a file at `offset` (one host read, like the native
 /// `fd_pread`), or at its position until the buffer is full or the file
 /// ends (like the native `fd_read`), advancing the position.
-pub fn read_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
+pub fn read_file(
+    allocator: &Allocator,
+    d: &mut Descriptor,
+    buf: usize,
+    len: usize,
+    offset: Option<u64>,
+) -> Result<usize, Errno> {
     let Some(at) = offset else {
-        let mut done = read_at(d.handle, buf, len.min(HOST_READ_CHUNK), d.position)?;
+        let mut done = read_at(allocator, d.handle, buf, len.min(HOST_READ_CHUNK), d.position)?;
         while done < len {
-            match read_at(d.handle, buf + done, (len - done).min(HOST_READ_CHUNK), d.position + done as u64) {
+            let chunk = (len - done).min(HOST_READ_CHUNK);
+            match read_at(allocator, d.handle, buf + done, chunk, d.position + done as u64) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => done += n,
             }
@@ -126,69 +112,47 @@ pub fn read_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64>
         d.position += done as u64;
         return Ok(done);
     };
-    read_at(d.handle, buf, len.min(HOST_READ_CHUNK), at)
+    read_at(allocator, d.handle, buf, len.min(HOST_READ_CHUNK), at)
 }
 
 /// Reads at `offset` like `fd_pread` but into scratch memory, only to learn
 /// how many bytes there were (for a guest buffer that cannot hold them).
-pub fn read_nowhere(d: &Descriptor, len: usize, offset: u64) -> Result<usize, Errno> {
-    let plan = ImportPlan::into_scratch();
-    let mut ret = ReturnArea::new();
-    // SAFETY: results land in scratch (or spill) per the plan.
-    unsafe { filesystem::read(d.handle, len.min(HOST_READ_CHUNK) as u64, offset, ret.ptr()) };
-    drop(plan);
-    let result: filesystem::FileReadResult = ret.get();
-    if result.is_err != 0 {
-        return Err(errno::from_error_code(result.ptr as u8));
-    }
-    Ok(result.len as usize)
+pub fn read_nowhere(allocator: &Allocator, d: &Descriptor, len: usize, offset: u64) -> Result<usize, Errno> {
+    let plan = ImportPlan::into_scratch(allocator);
+    let (bytes, _) = fs::descriptor_read(&plan, d.handle, len.min(HOST_READ_CHUNK) as u64, offset).map_err(from_error_code)?;
+    Ok(bytes.len())
 }
 
-fn read_at(handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
-    let plan = ImportPlan::into_buffer(buf, len);
-    let mut ret = ReturnArea::new();
-    // SAFETY: results land in the guest's buffer per the plan.
-    unsafe { filesystem::read(handle, len as u64, at, ret.ptr()) };
-    drop(plan);
-    let result: filesystem::FileReadResult = ret.get();
-    if result.is_err != 0 {
-        return Err(errno::from_error_code(result.ptr as u8));
-    }
-    Ok(result.len as usize)
+fn read_at(allocator: &Allocator, handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
+    let plan = ImportPlan::into_buffer(allocator, buf, len);
+    let (bytes, _) = fs::descriptor_read(&plan, handle, len as u64, at).map_err(from_error_code)?;
+    Ok(bytes.len())
 }
 
 /// `fd_fdstat_get` of a file or non-preopened directory, as the native host
 /// computes it: rights from the host's descriptor flags and type, flags from
 /// the host's sync flags and the guest's APPEND/NONBLOCK.
-pub fn fdstat(d: &mut Descriptor) -> Result<super::fd_meta::Fdstat, Errno> {
-    use super::fd_meta::{fdflags, rights, Fdstat};
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call on a live handle.
-    unsafe { filesystem::get_flags(d.handle, ret.ptr()) };
-    let host_flags: filesystem::ByteResult = ret.get();
-    if host_flags.is_err != 0 {
-        return Err(errno::from_error_code(host_flags.value));
-    }
+pub fn fdstat(d: &mut Descriptor) -> Result<Fdstat, Errno> {
+    let host = fs::descriptor_get_flags(d.handle).map_err(from_error_code)?;
     let kind = descriptor_filetype(d)?;
-    let host = u32::from(host_flags.value);
     let mut base = rights::ALL;
     if kind == filetype::DIRECTORY {
         base &= !(rights::FD_SEEK | rights::FD_FILESTAT_SET_SIZE | rights::PATH_FILESTAT_SET_SIZE);
     }
-    if host & filesystem::descriptor_flags::READ == 0 {
+    if host & descriptor_flags::READ == 0 {
         base &= !(rights::FD_READ | rights::FD_READDIR);
     }
-    if host & filesystem::descriptor_flags::WRITE == 0 {
+    if host & descriptor_flags::WRITE == 0 {
         base &= !rights::FD_WRITE;
     }
-    let mut flags = 0u16;
-    if host & filesystem::descriptor_flags::DATA_INTEGRITY_SYNC != 0 {
+    let mut flags = 0;
+    if host & descriptor_flags::DATA_INTEGRITY_SYNC != 0 {
         flags |= fdflags::DSYNC;
     }
-    if host & filesystem::descriptor_flags::REQUESTED_WRITE_SYNC != 0 {
+    if host & descriptor_flags::REQUESTED_WRITE_SYNC != 0 {
         flags |= fdflags::RSYNC;
     }
-    if host & filesystem::descriptor_flags::FILE_INTEGRITY_SYNC != 0 {
+    if host & descriptor_flags::FILE_INTEGRITY_SYNC != 0 {
         flags |= fdflags::SYNC;
     }
     if d.flags & flag::APPEND != 0 {
@@ -197,56 +161,23 @@ pub fn fdstat(d: &mut Descriptor) -> Result<super::fd_meta::Fdstat, Errno> {
     if d.flags & flag::NONBLOCK != 0 {
         flags |= fdflags::NONBLOCK;
     }
-    Ok(Fdstat { filetype: kind, flags, rights_base: base, rights_inheriting: base })
+    Ok(Fdstat { filetype: kind, flags: flags as u16, rights_base: base, rights_inheriting: base })
 }
 
 /// `fd_filestat_get` of a file or directory: the host's stat, with the
-/// metadata hash as inode number and device 1, like the native host.
-pub fn filestat(handle: u32) -> Result<super::fd_meta::Filestat, Errno> {
+/// metadata hash as inode number.
+pub fn filestat(handle: u32) -> Result<Filestat, Errno> {
     let s = stat(handle)?;
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call on a live handle.
-    unsafe { filesystem::metadata_hash(handle, ret.ptr()) };
-    let ino = metadata_hash_lower(&ret)?;
-    Ok(super::fd_meta::Filestat::from_stat(1, ino, &s))
-}
-
-pub fn set_size(handle: u32, size: u64) -> Result<(), Errno> {
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call on a live handle.
-    unsafe { filesystem::set_size(handle, size, ret.ptr()) };
-    unit_result(&ret)
-}
-
-pub fn sync(handle: u32, data_only: bool) -> Result<(), Errno> {
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import calls on a live handle.
-    unsafe {
-        if data_only {
-            filesystem::sync_data(handle, ret.ptr())
-        } else {
-            filesystem::sync(handle, ret.ptr())
-        }
-    }
-    unit_result(&ret)
+    let hash = fs::descriptor_metadata_hash(handle).map_err(from_error_code)?;
+    Ok(filestat_of(&s, hash.lower))
 }
 
 /// Drops the resources of a closed file or directory descriptor.
 pub fn release(d: &Descriptor) {
-    // SAFETY: handles owned by the removed descriptor, dropped once.
-    unsafe {
-        if d.stream != 0 {
-            crate::wasi::io::drop_output_stream(d.stream);
-        }
-        filesystem::drop_descriptor(d.handle);
+    if d.stream != 0 {
+        crate::wasi::io::streams::drop_output_stream(d.stream);
     }
-}
-
-pub fn advise(handle: u32, offset: u64, len: u64, advice: u32) -> Result<(), Errno> {
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call on a live handle.
-    unsafe { filesystem::advise(handle, offset, len, advice, ret.ptr()) };
-    unit_result(&ret)
+    fs::drop_descriptor(d.handle);
 }
 
 /// fd_filestat_set_times: the flags are checked before the descriptor, as
@@ -261,20 +192,6 @@ pub fn set_times(
     check_flags(fst_flags)?;
     let access = new_timestamp(fst_flags, atim, ACCESS)?;
     let modification = new_timestamp(fst_flags, mtim, MODIFICATION)?;
-    let handle = handle()?;
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call on a live handle.
-    unsafe {
-        filesystem::set_times(
-            handle,
-            access.tag,
-            access.seconds,
-            access.nanoseconds,
-            modification.tag,
-            modification.seconds,
-            modification.nanoseconds,
-            ret.ptr(),
-        )
-    };
-    unit_result(&ret)
+    fs::descriptor_set_times(handle()?, access, modification).map_err(from_error_code)
 }
+

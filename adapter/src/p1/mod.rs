@@ -1,5 +1,7 @@
-//! The `wasi_snapshot_preview1` functions, grouped by concern. Each function
-//! here is the body of an export declared in `exports.rs`.
+//! The `wasi_snapshot_preview1` functions, one module per family. Each is
+//! `fn(&mut State, args…) -> Result<(), Errno>`, called by its export in
+//! `exports.rs`, which turns the result into the errno P1 returns.
+//! `types` holds every P1 constant and layout.
 
 #[cfg(not(feature = "proxy"))]
 pub mod args_env;
@@ -14,13 +16,15 @@ pub mod poll;
 pub mod process;
 #[cfg(not(feature = "proxy"))]
 pub mod readdir;
+pub mod sockets;
 #[cfg(not(feature = "proxy"))]
 pub mod strings;
 #[cfg(not(feature = "proxy"))]
 pub mod times;
-pub mod sockets;
+pub mod types;
 
-use crate::errno::Errno;
+use crate::errno::{self, Errno};
+use crate::state::State;
 
 /// Writes a P1 result through a guest pointer.
 #[inline(always)]
@@ -41,21 +45,37 @@ pub fn store_u64(ptr: u32, value: u64) {
 /// there, checked before anything else is looked at.
 pub const HOSTCALL_BUDGET: u64 = 128 << 20;
 
-/// EFAULT unless `[ptr, ptr + len)` lies inside linear memory and outside
-/// the adapter's arena. The native host traps on pointers past the end of
-/// memory (where the arena's pages do not even exist); the adapter answers
-/// instead, and never reads or writes past the end of memory, wraps around
-/// to its start, or takes its own memory for the guest's.
-#[inline(always)]
-pub fn check_range(ptr: u32, len: u64) -> Result<(), Errno> {
-    let start = u64::from(ptr);
-    let end = start + len;
-    let state = crate::state::get();
-    let overlaps_arena = len != 0 && start < u64::from(state.arena_end) && end > u64::from(state.arena_base);
-    if end > crate::memory::size_pages() as u64 * crate::memory::PAGE_SIZE as u64 || overlaps_arena {
-        Err(crate::errno::FAULT)
-    } else {
-        Ok(())
+/// The guest's part of memory: everything but the adapter's arena. A copy
+/// taken at the start of a call (the arena does not move during one), so
+/// that checks need no borrow of the state.
+#[derive(Clone, Copy)]
+pub struct Guest {
+    arena_base: u32,
+    arena_end: u32,
+}
+
+impl Guest {
+    #[inline(always)]
+    pub fn of(state: &State) -> Guest {
+        Guest { arena_base: state.arena_base, arena_end: state.arena_end }
+    }
+
+    /// EFAULT unless `[ptr, ptr + len)` lies inside linear memory and
+    /// outside the adapter's arena. The native host traps on pointers past
+    /// the end of memory (where the arena's pages do not even exist); the
+    /// adapter answers instead, and never reads or writes past the end of
+    /// memory, wraps around to its start, or takes its own memory for the
+    /// guest's.
+    #[inline(always)]
+    pub fn check(self, ptr: u32, len: u64) -> Result<(), Errno> {
+        let start = u64::from(ptr);
+        let end = start + len;
+        let overlaps_arena = len != 0 && start < u64::from(self.arena_end) && end > u64::from(self.arena_base);
+        if end > crate::memory::size_pages() as u64 * crate::memory::PAGE_SIZE as u64 || overlaps_arena {
+            Err(errno::FAULT)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -65,13 +85,4 @@ pub fn iovec(list: u32, index: u32) -> (usize, usize) {
     let at = list as usize + index as usize * 8;
     // SAFETY: as in `store_u32`.
     unsafe { (crate::memory::read_u32(at) as usize, crate::memory::read_u32(at + 4) as usize) }
-}
-
-/// Converts `Result<(), Errno>` to the errno P1 returns.
-#[inline(always)]
-pub fn errno_of(result: Result<(), Errno>) -> Errno {
-    match result {
-        Ok(()) => crate::errno::SUCCESS,
-        Err(e) => e,
-    }
 }

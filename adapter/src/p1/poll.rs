@@ -20,20 +20,17 @@
 //! Read events on files flag a hang-up at end of file; clock deadlines count
 //! from the start of the call.
 
-use super::{check_range, HOSTCALL_BUDGET};
+use super::types::{clockid, eventtype, EVENT_SIZE, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE};
+#[cfg(not(feature = "proxy"))]
+use super::types::EVENTRWFLAGS_HANGUP;
+use super::{Guest, HOSTCALL_BUDGET};
 use crate::descriptors::kind;
 use crate::errno::{self, Errno};
-use crate::wasi::{clocks, io, ListRef, ReturnArea};
-use crate::{memory, state, stdio};
-
-const SUBSCRIPTION_SIZE: u32 = 48;
-const EVENT_SIZE: u32 = 32;
-const EVENTTYPE_CLOCK: u8 = 0;
-const EVENTTYPE_FD_READ: u8 = 1;
-const EVENTTYPE_FD_WRITE: u8 = 2;
-const SUBCLOCKFLAGS_ABSTIME: u16 = 1;
-#[cfg(not(feature = "proxy"))]
-const EVENTRWFLAGS_HANGUP: u16 = 1;
+use crate::state::State;
+use crate::wasi::abi::ImportPlan;
+use crate::wasi::clocks::{monotonic_clock, wall_clock};
+use crate::wasi::io::poll as io_poll;
+use crate::{memory, stdio};
 
 /// A decoded subscription: what the native host reads with its typed
 /// guest-memory accessors, with the same EINVAL for values it cannot decode.
@@ -48,9 +45,9 @@ struct Subscription {
     fd: u32,
 }
 
-fn read_subscription(subs: u32, index: u32) -> Result<Subscription, Errno> {
+fn read_subscription(guest: Guest, subs: u32, index: u32) -> Result<Subscription, Errno> {
     let offset = u64::from(index) * u64::from(SUBSCRIPTION_SIZE);
-    check_range(subs, offset + u64::from(SUBSCRIPTION_SIZE))?;
+    guest.check(subs, offset + u64::from(SUBSCRIPTION_SIZE))?;
     let base = subs as usize + offset as usize;
     // SAFETY: inside memory (checked above); unaligned reads, as P1 does
     // not promise alignment.
@@ -64,10 +61,10 @@ fn read_subscription(subs: u32, index: u32) -> Result<Subscription, Errno> {
         )
     };
     match tag {
-        EVENTTYPE_CLOCK if word <= super::clocks::THREAD_CPUTIME && flags & !SUBCLOCKFLAGS_ABSTIME == 0 => {
+        eventtype::CLOCK if word <= clockid::THREAD_CPUTIME && flags & !SUBCLOCKFLAGS_ABSTIME == 0 => {
             Ok(Subscription { userdata, tag, clock_id: word, timeout, absolute: flags != 0, fd: 0 })
         }
-        EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE => {
+        eventtype::FD_READ | eventtype::FD_WRITE => {
             Ok(Subscription { userdata, tag, clock_id: 0, timeout: 0, absolute: false, fd: word })
         }
         _ => Err(errno::INVAL),
@@ -91,8 +88,10 @@ enum Kind {
 /// reading, stdout and stderr for writing.
 const STREAM_SLOTS: usize = 3;
 
-pub fn poll_oneoff(subs: u32, events: u32, count: u32, nevents_out: u32) -> Errno {
-    finish(poll(subs, events, count), nevents_out)
+pub fn poll_oneoff(state: &mut State, subs: u32, events: u32, count: u32, nevents_out: u32) -> Result<(), Errno> {
+    let written = poll(state, Guest::of(state), subs, events, count)?;
+    super::store_u32(nevents_out, written);
+    Ok(())
 }
 
 /// What pass 1 found.
@@ -116,13 +115,13 @@ struct Ready {
 /// The native host's checks before it looks at the subscriptions one by
 /// one: none is EINVAL; a single relative clock is its sleeping shortcut;
 /// arrays beyond the per-call copy budget are ENOMEM.
-fn lone_relative_clock(subs: u32, count: u32) -> Result<Option<Subscription>, Errno> {
+fn lone_relative_clock(guest: Guest, subs: u32, count: u32) -> Result<Option<Subscription>, Errno> {
     if count == 0 {
         return Err(errno::INVAL);
     }
     if count == 1 {
-        let sub = read_subscription(subs, 0)?;
-        if sub.tag == EVENTTYPE_CLOCK && !sub.absolute {
+        let sub = read_subscription(guest, subs, 0)?;
+        if sub.tag == eventtype::CLOCK && !sub.absolute {
             return Ok(Some(sub));
         }
     }
@@ -133,32 +132,21 @@ fn lone_relative_clock(subs: u32, count: u32) -> Result<Option<Subscription>, Er
     Ok(None)
 }
 
-/// Stores the number of events of a successful poll, or returns its errno.
-fn finish(result: Result<u32, Errno>, nevents_out: u32) -> Errno {
-    match result {
-        Ok(written) => {
-            super::store_u32(nevents_out, written);
-            errno::SUCCESS
-        }
-        Err(e) => e,
-    }
-}
-
-fn poll(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
-    if let Some(sub) = lone_relative_clock(subs, count)? {
+fn poll(state: &mut State, guest: Guest, subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
+    if let Some(sub) = lone_relative_clock(guest, subs, count)? {
         sleep(sub.timeout);
-        write_event(events, 0, sub.userdata, sub.tag, 0, 1)?;
+        write_event(guest, events, 0, sub.userdata, sub.tag, 0, 1)?;
         return Ok(1);
     }
-    let mut start = Start { monotonic: super::clocks::monotonic_now(), realtime: None };
+    let mut start = Start { monotonic: super::clocks::monotonic_now(&mut state.pause), realtime: None };
 
     // Pass 1: check every subscription, note what is ready when.
     let mut streams = [0u32; STREAM_SLOTS];
-    let ready = classify_all(subs, count, &mut start, &mut streams).map(|found| decide(&found, &streams, &start));
+    let ready = classify_all(state, guest, subs, count, &mut start, &mut streams)
+        .map(|found| decide(state, &found, &streams, &start));
     for pollable in streams {
         if pollable != 0 {
-            // SAFETY: own handles created by `classify` in pass 1.
-            unsafe { io::drop_pollable(pollable) };
+            io_poll::drop_pollable(pollable);
         }
     }
     let ready = ready?;
@@ -166,8 +154,8 @@ fn poll(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
     // Pass 2: report every ready subscription, in order.
     let mut written = 0u32;
     for i in 0..count {
-        let sub = read_subscription(subs, i)?;
-        let event = match classify(&sub, &mut start, None)? {
+        let sub = read_subscription(guest, subs, i)?;
+        let event = match classify(state, &sub, &mut start, None)? {
             Kind::Clock(delay) if ready.clocks_until.is_some_and(|until| delay <= until) => Some((0, 0)),
             Kind::FileWrite | Kind::FileRead { .. } if !ready.files => None,
             Kind::FileWrite => Some((0, 1)),
@@ -182,7 +170,7 @@ fn poll(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
             Kind::Clock(_) | Kind::Stream(_) => None,
         };
         if let Some((flags, nbytes)) = event {
-            write_event(events, written, sub.userdata, sub.tag, flags, nbytes)?;
+            write_event(guest, events, written, sub.userdata, sub.tag, flags, nbytes)?;
             written += 1;
         }
     }
@@ -190,17 +178,17 @@ fn poll(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
 }
 
 /// The three tiers of the module doc, in order.
-fn decide(found: &Found, streams: &[u32; STREAM_SLOTS], start: &Start) -> Ready {
+fn decide(state: &mut State, found: &Found, streams: &[u32; STREAM_SLOTS], start: &Start) -> Ready {
     let has_streams = streams.iter().any(|&p| p != 0);
-    let at_once = if has_streams { wait(streams, Some(0)) } else { 0 };
+    let at_once = if has_streams { wait(state, streams, Some(0)) } else { 0 };
     if at_once != 0 || found.file_write {
         return Ready { streams: at_once, clocks_until: None, files: found.file_write };
     }
     if found.clock_due || found.file_read {
         return Ready { streams: 0, clocks_until: Some(0), files: found.file_read };
     }
-    let ready_streams = wait(streams, found.earliest_clock);
-    let elapsed = super::clocks::monotonic_now().saturating_sub(start.monotonic);
+    let ready_streams = wait(state, streams, found.earliest_clock);
+    let elapsed = super::clocks::monotonic_now(&mut state.pause).saturating_sub(start.monotonic);
     Ready { streams: ready_streams, clocks_until: Some(elapsed), files: false }
 }
 
@@ -215,34 +203,34 @@ fn decide(found: &Found, streams: &[u32; STREAM_SLOTS], start: &Start) -> Ready 
 /// and ask again; since the paused clocks moved forward by the delay, the
 /// timer is due by then, so nothing waits forever and nothing runs before
 /// its time as Go measures it.
-pub fn poll_oneoff_paused(subs: u32, events: u32, count: u32, nevents_out: u32) -> Errno {
-    finish(poll_paused(subs, events, count), nevents_out)
+pub fn poll_oneoff_paused(state: &mut State, subs: u32, events: u32, count: u32, nevents_out: u32) -> Result<(), Errno> {
+    let written = poll_paused(state, Guest::of(state), subs, events, count)?;
+    super::store_u32(nevents_out, written);
+    Ok(())
 }
 
-fn poll_paused(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
-    if let Some(sub) = lone_relative_clock(subs, count)? {
-        crate::pause::advance(sub.timeout);
-        write_event(events, 0, sub.userdata, sub.tag, 0, 1)?;
+fn poll_paused(state: &mut State, guest: Guest, subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
+    let pause = &mut state.pause;
+    if let Some(sub) = lone_relative_clock(guest, subs, count)? {
+        pause.advance(sub.timeout);
+        write_event(guest, events, 0, sub.userdata, sub.tag, 0, 1)?;
         return Ok(1);
     }
-    let mut start = Start {
-        monotonic: crate::pause::paused_monotonic(),
-        realtime: Some(crate::pause::paused_realtime()),
-    };
+    let mut start = Start { monotonic: pause.paused_monotonic(), realtime: Some(pause.paused_realtime()) };
     let mut earliest = u64::MAX;
     for i in 0..count {
-        let sub = read_subscription(subs, i)?;
-        if sub.tag != EVENTTYPE_CLOCK {
+        let sub = read_subscription(guest, subs, i)?;
+        if sub.tag != eventtype::CLOCK {
             return Err(errno::NOTSUP);
         }
         earliest = earliest.min(clock_delay(&sub, &mut start)?);
     }
-    crate::pause::advance(earliest);
+    pause.advance(earliest);
     let mut written = 0;
     for i in 0..count {
-        let sub = read_subscription(subs, i)?;
+        let sub = read_subscription(guest, subs, i)?;
         if clock_delay(&sub, &mut start)? <= earliest {
-            write_event(events, written, sub.userdata, sub.tag, 0, 0)?;
+            write_event(guest, events, written, sub.userdata, sub.tag, 0, 0)?;
             written += 1;
         }
     }
@@ -251,11 +239,18 @@ fn poll_paused(subs: u32, events: u32, count: u32) -> Result<u32, Errno> {
 
 /// Pass 1 over all subscriptions. Stream subscriptions get a pollable in
 /// `streams` (one per stream).
-fn classify_all(subs: u32, count: u32, start: &mut Start, streams: &mut [u32; STREAM_SLOTS]) -> Result<Found, Errno> {
+fn classify_all(
+    state: &mut State,
+    guest: Guest,
+    subs: u32,
+    count: u32,
+    start: &mut Start,
+    streams: &mut [u32; STREAM_SLOTS],
+) -> Result<Found, Errno> {
     let mut found = Found::default();
     for i in 0..count {
-        let sub = read_subscription(subs, i)?;
-        match classify(&sub, start, Some(&mut *streams))? {
+        let sub = read_subscription(guest, subs, i)?;
+        match classify(state, &sub, start, Some(&mut *streams))? {
             Kind::Clock(delay) => {
                 found.clock_due |= delay == 0;
                 found.earliest_clock = Some(found.earliest_clock.map_or(delay, |d| d.min(delay)));
@@ -279,22 +274,25 @@ struct Start {
 impl Start {
     fn realtime(&mut self) -> u64 {
         *self.realtime.get_or_insert_with(|| {
-            let mut ret = ReturnArea::new();
-            // SAFETY: plain import call writing a `Datetime`.
-            unsafe { clocks::wall_now(ret.ptr()) };
-            ret.get::<clocks::Datetime>().as_nanos()
+            let now = wall_clock::now();
+            now.seconds.saturating_mul(1_000_000_000).saturating_add(u64::from(now.nanoseconds))
         })
     }
 }
 
 /// Sorts a subscription. With `streams`, a stream subscription also gets a
 /// pollable there (one per stream); without, only its slot is named.
-fn classify(sub: &Subscription, start: &mut Start, streams: Option<&mut [u32; STREAM_SLOTS]>) -> Result<Kind, Errno> {
-    if sub.tag == EVENTTYPE_CLOCK {
+fn classify(
+    state: &mut State,
+    sub: &Subscription,
+    start: &mut Start,
+    streams: Option<&mut [u32; STREAM_SLOTS]>,
+) -> Result<Kind, Errno> {
+    if sub.tag == eventtype::CLOCK {
         return clock_delay(sub, start).map(Kind::Clock);
     }
-    let d = state::get().descriptors.get(sub.fd)?;
-    let reading = sub.tag == EVENTTYPE_FD_READ;
+    let d = state.descriptors.get(sub.fd, &state.alloc)?;
+    let reading = sub.tag == eventtype::FD_READ;
     let slot = match (d.kind, reading) {
         (kind::STDIN, true) => 0,
         (kind::STDOUT, false) => 1,
@@ -305,13 +303,10 @@ fn classify(sub: &Subscription, start: &mut Start, streams: Option<&mut [u32; ST
         _ => return Err(errno::BADF),
     };
     if let Some(streams) = streams.filter(|streams| streams[slot] == 0) {
-        // SAFETY: plain import calls on streams the descriptor owns.
-        streams[slot] = unsafe {
-            if reading {
-                io::input_subscribe(stdio::input_stream(d))
-            } else {
-                io::output_subscribe(stdio::output_stream(d))
-            }
+        streams[slot] = if reading {
+            crate::wasi::io::streams::input_stream_subscribe(stdio::input_stream(d))
+        } else {
+            crate::wasi::io::streams::output_stream_subscribe(stdio::output_stream(d))
         };
     }
     Ok(Kind::Stream(slot))
@@ -322,16 +317,16 @@ fn classify(sub: &Subscription, start: &mut Start, streams: Option<&mut [u32; ST
 /// be waited on (EINVAL, as on the native host).
 fn clock_delay(sub: &Subscription, start: &mut Start) -> Result<u64, Errno> {
     match sub.clock_id {
-        super::clocks::MONOTONIC if sub.absolute => Ok(sub.timeout.saturating_sub(start.monotonic)),
-        super::clocks::MONOTONIC | super::clocks::REALTIME if !sub.absolute => Ok(sub.timeout),
-        super::clocks::REALTIME => Ok(sub.timeout.saturating_sub(start.realtime())),
+        clockid::MONOTONIC if sub.absolute => Ok(sub.timeout.saturating_sub(start.monotonic)),
+        clockid::MONOTONIC | clockid::REALTIME if !sub.absolute => Ok(sub.timeout),
+        clockid::REALTIME => Ok(sub.timeout.saturating_sub(start.realtime())),
         _ => Err(errno::INVAL),
     }
 }
 
 /// Waits until one of `streams` is ready or `timeout` passes (forever when
 /// there is no timeout); returns a bit per ready stream slot.
-fn wait(streams: &[u32; STREAM_SLOTS], timeout: Option<u64>) -> u32 {
+fn wait(state: &mut State, streams: &[u32; STREAM_SLOTS], timeout: Option<u64>) -> u32 {
     let mut pollables = [0u32; STREAM_SLOTS + 1];
     let mut slots = [0usize; STREAM_SLOTS];
     let mut n = 0;
@@ -350,27 +345,21 @@ fn wait(streams: &[u32; STREAM_SLOTS], timeout: Option<u64>) -> u32 {
     }
     let mut total = n;
     if let Some(nanos) = timeout {
-        // SAFETY: plain import call.
-        pollables[n] = unsafe { clocks::subscribe_duration(nanos) };
+        pollables[n] = monotonic_clock::subscribe_duration(nanos);
         total += 1;
     }
-    let plan = crate::import_alloc::ImportPlan::into_scratch();
-    let mut ret = ReturnArea::new();
-    // SAFETY: the pollables are live handles; results land in scratch.
-    unsafe { io::poll(pollables.as_ptr(), total, ret.ptr()) };
-    let ready: ListRef = ret.get();
+    let plan = ImportPlan::into_scratch(&state.alloc);
+    let ready = io_poll::poll(&plan, &pollables[..total]);
     let mut bits = 0;
-    for j in 0..ready.len as usize {
-        // SAFETY: the host wrote `len` u32 indexes.
-        let index = unsafe { memory::read_u32(ready.ptr as usize + j * 4) } as usize;
+    for j in 0..ready.len() {
+        let index = ready.get(j) as usize;
         if index < n {
             bits |= 1 << slots[index];
         }
     }
     drop(plan);
     if total > n {
-        // SAFETY: the timer created above.
-        unsafe { io::drop_pollable(pollables[n]) };
+        io_poll::drop_pollable(pollables[n]);
     }
     bits
 }
@@ -379,17 +368,14 @@ fn sleep(nanos: u64) {
     if nanos == 0 {
         return;
     }
-    // SAFETY: plain import calls on a pollable owned here.
-    unsafe {
-        let pollable = clocks::subscribe_duration(nanos);
-        io::pollable_block(pollable);
-        io::drop_pollable(pollable);
-    }
+    let pollable = monotonic_clock::subscribe_duration(nanos);
+    io_poll::pollable_block(pollable);
+    io_poll::drop_pollable(pollable);
 }
 
-fn write_event(events: u32, index: u32, userdata: u64, kind: u8, flags: u16, nbytes: u64) -> Result<(), Errno> {
+fn write_event(guest: Guest, events: u32, index: u32, userdata: u64, kind: u8, flags: u16, nbytes: u64) -> Result<(), Errno> {
     let offset = u64::from(index) * u64::from(EVENT_SIZE);
-    check_range(events, offset + u64::from(EVENT_SIZE))?;
+    guest.check(events, offset + u64::from(EVENT_SIZE))?;
     let out = events as usize + offset as usize;
     // SAFETY: inside memory (checked above).
     unsafe {

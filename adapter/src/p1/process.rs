@@ -1,24 +1,24 @@
 //! proc_exit, proc_raise, sched_yield, random_get.
 
+use super::types::SIGNAL_MAX;
+use super::Guest;
 use crate::errno::{self, Errno};
-use crate::import_alloc::ImportPlan;
-#[cfg(not(feature = "proxy"))]
-use crate::wasi::cli;
-use crate::wasi::{random, ListRef, ReturnArea};
+use crate::state::State;
+use crate::wasi::abi::ImportPlan;
+use crate::wasi::random::random;
 
 /// 0 is success; any other code is failure, or the exact code when the
 /// adapter is built with `exit-with-code` and the host supports it.
 #[cfg(not(feature = "proxy"))]
 pub fn proc_exit(code: u32) -> ! {
+    use crate::wasi::cli::exit;
     #[cfg(feature = "exit-with-code")]
-    // SAFETY: plain import call; it does not return.
-    unsafe {
-        if code <= 255 {
-            cli::exit_with_code(code)
-        }
+    if code <= 255 {
+        exit::exit_with_code(code as u8);
     }
-    // SAFETY: plain import call; it does not return.
-    unsafe { cli::exit((code != 0) as u32) }
+    exit::exit(if code == 0 { Ok(()) } else { Err(()) });
+    // The host does not return from `exit`.
+    core::arch::wasm32::unreachable()
 }
 
 /// A `wasi:http/proxy` component has no way to exit with a status: the
@@ -28,52 +28,37 @@ pub fn proc_exit(code: u32) -> ! {
     crate::fatal!("proc_exit called in a wasi:http/proxy component, which cannot exit; exit code:", code)
 }
 
-/// P1 signal numbers run from 0 to 30.
-const SIGNAL_MAX: u32 = 30;
-
 /// WASI 0.2 has no signals; the native host answers NOTSUP (EINVAL for a
 /// number that is no P1 signal).
-pub fn proc_raise(signal: u32) -> Errno {
-    if signal > SIGNAL_MAX {
-        errno::INVAL
-    } else {
-        errno::NOTSUP
-    }
+pub fn proc_raise(_state: &mut State, signal: u32) -> Result<(), Errno> {
+    Err(if signal > SIGNAL_MAX { errno::INVAL } else { errno::NOTSUP })
 }
 
 /// Nothing to yield to in a single-threaded component.
-pub fn sched_yield() -> Errno {
-    errno::SUCCESS
+pub fn sched_yield(_state: &mut State) -> Result<(), Errno> {
+    Ok(())
 }
 
 /// Fills `[buf, buf + len)` with secure random bytes, straight from the host
 /// into the guest's buffer.
-pub fn random_get(buf: u32, len: u32) -> Errno {
-    if let Err(e) = super::check_range(buf, u64::from(len)) {
-        return e;
-    }
+pub fn random_get(state: &mut State, buf: u32, len: u32) -> Result<(), Errno> {
+    Guest::of(state).check(buf, u64::from(len))?;
     let mut filled = 0usize;
     while filled < len as usize {
-        let want = (len as usize - filled) as u64;
-        let plan = ImportPlan::into_buffer(buf as usize + filled, want as usize);
-        let mut ret = ReturnArea::new();
-        // SAFETY: results land in the guest buffer per the plan.
-        unsafe { random::get_random_bytes(want, ret.ptr()) };
-        let list: ListRef = ret.get();
-        drop(plan);
-        if list.len == 0 {
-            return errno::IO;
+        let want = len as usize - filled;
+        let plan = ImportPlan::into_buffer(&state.alloc, buf as usize + filled, want);
+        let bytes = random::get_random_bytes(&plan, want as u64);
+        if bytes.len() == 0 {
+            return Err(errno::IO);
         }
-        filled += list.len as usize;
+        filled += bytes.len();
     }
-    errno::SUCCESS
+    Ok(())
 }
 
 /// `random_get` inside a host-started allocation: from the pool unpaused
 /// calls refill (ENOTSUP when it holds too little; see `pause`).
-pub fn random_get_paused(buf: u32, len: u32) -> Errno {
-    match super::check_range(buf, u64::from(len)).and_then(|()| crate::pause::take_random(buf as usize, len as usize)) {
-        Ok(()) => errno::SUCCESS,
-        Err(e) => e,
-    }
+pub fn random_get_paused(state: &mut State, buf: u32, len: u32) -> Result<(), Errno> {
+    Guest::of(state).check(buf, u64::from(len))?;
+    state.pause.take_random(buf as usize, len as usize)
 }

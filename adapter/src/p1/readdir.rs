@@ -13,14 +13,14 @@
 //! host reads the whole directory every time) only surfaces when the
 //! listing reaches that entry.
 
-use super::files::{self, metadata_hash_lower};
+use super::types::{filetype, DIRENT_SIZE};
 use crate::descriptors::kind;
-use crate::errno::{self, filetype, Errno};
-use crate::import_alloc::ImportPlan;
-use crate::wasi::{filesystem, ReturnArea};
-use crate::{memory, state};
+use crate::errno::{self, from_error_code, Errno};
+use crate::memory;
+use crate::state::State;
+use crate::wasi::abi::{Allocator, ImportPlan};
+use crate::wasi::filesystem::types as fs;
 
-const DIRENT_SIZE: usize = 24;
 /// Cookie of the first entry that comes from the host stream.
 const FIRST_STREAM_COOKIE: u64 = 2;
 
@@ -31,74 +31,55 @@ struct Entry {
     name_len: usize,
 }
 
-pub fn fd_readdir(fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32) -> Errno {
-    let dir = match state::get().descriptors.get(fd) {
-        Ok(d) if d.kind == kind::DIRECTORY => d.handle,
-        Ok(_) => return errno::BADF,
-        Err(e) => return e,
-    };
-    let stream = match open_stream(dir) {
-        Ok(stream) => stream,
-        Err(e) => return e,
-    };
-    let result = fill(dir, stream, buf as usize, buf_len as usize, cookie);
-    // SAFETY: the stream opened above, dropped once.
-    unsafe { filesystem::drop_directory_entry_stream(stream) };
-    match result {
-        Ok(used) => {
-            super::store_u32(bufused, used as u32);
-            errno::SUCCESS
-        }
-        Err(e) => e,
+pub fn fd_readdir(state: &mut State, fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32) -> Result<(), Errno> {
+    let d = state.descriptors.get(fd, &state.alloc)?;
+    if d.kind != kind::DIRECTORY {
+        return Err(errno::BADF);
     }
+    let dir = d.handle;
+    let stream = fs::descriptor_read_directory(dir).map_err(from_error_code)?;
+    let result = fill(&state.alloc, dir, stream, buf as usize, buf_len as usize, cookie);
+    fs::drop_directory_entry_stream(stream);
+    super::store_u32(bufused, result? as u32);
+    Ok(())
 }
 
-fn open_stream(dir: u32) -> Result<u32, Errno> {
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call on a live handle.
-    unsafe { filesystem::read_directory(dir, ret.ptr()) };
-    let result: crate::wasi::HandleResult = ret.get();
-    if result.is_err != 0 {
-        return Err(errno::from_error_code(result.payload as u8));
-    }
-    Ok(result.payload)
-}
-
-fn fill(dir: u32, stream: u32, buf: usize, cap: usize, cookie: u64) -> Result<usize, Errno> {
+fn fill(allocator: &Allocator, dir: u32, stream: u32, buf: usize, cap: usize, cookie: u64) -> Result<usize, Errno> {
     let mut out = DirentWriter { buf, cap, used: 0 };
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call on a live handle.
-    unsafe { filesystem::metadata_hash(dir, ret.ptr()) };
-    let dir_ino = metadata_hash_lower(&ret)?;
 
     // "." and ".." as the native host lists them (both with the
-    // directory's own inode).
-    let mut dots = [b'.', b'.'];
-    for (index, name_len) in [(0u64, 1usize), (1, 2)] {
-        if cookie <= index {
-            let entry = Entry { kind: filetype::DIRECTORY, name: dots.as_mut_ptr() as usize, name_len };
-            if out.write(index + 1, dir_ino, &entry) != Written::CompleteWithRoom {
-                return Ok(out.used);
+    // directory's own inode), asked for only when listed.
+    if cookie < FIRST_STREAM_COOKIE {
+        let dir_ino = fs::descriptor_metadata_hash(dir).map_err(from_error_code)?.lower;
+        let mut dots = [b'.', b'.'];
+        for (index, name_len) in [(0u64, 1usize), (1, 2)] {
+            if cookie <= index {
+                let entry = Entry { kind: filetype::DIRECTORY, name: dots.as_mut_ptr() as usize, name_len };
+                if out.write(index + 1, dir_ino, &entry) != Written::CompleteWithRoom {
+                    return Ok(out.used);
+                }
             }
         }
     }
 
     let mut next = FIRST_STREAM_COOKIE;
     while next < cookie {
-        let plan = ImportPlan::into_scratch();
-        let entry = read_entry(stream)?;
-        drop(plan);
-        if entry.is_none() {
+        let plan = ImportPlan::into_scratch(allocator);
+        if read_entry(&plan, stream)?.is_none() {
             return Ok(out.used);
         }
         next += 1;
     }
     loop {
-        let plan = ImportPlan::into_scratch();
-        let Some(entry) = read_entry(stream)? else {
+        let plan = ImportPlan::into_scratch(allocator);
+        let Some(entry) = read_entry(&plan, stream)? else {
             return Ok(out.used);
         };
-        let ino = entry_ino(dir, &entry)?;
+        // The native host reports the metadata hash of each entry as its
+        // inode.
+        // SAFETY: the name is in scratch, where the plan put it.
+        let name = unsafe { memory::bytes(entry.name, entry.name_len) };
+        let ino = fs::descriptor_metadata_hash_at(dir, 0, name).map_err(from_error_code)?.lower;
         let written = out.write(next + 1, ino, &entry);
         drop(plan);
         if written != Written::CompleteWithRoom {
@@ -108,31 +89,14 @@ fn fill(dir: u32, stream: u32, buf: usize, cap: usize, cookie: u64) -> Result<us
     }
 }
 
-/// Reads the next entry; its name lands in scratch memory.
-fn read_entry(stream: u32) -> Result<Option<Entry>, Errno> {
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call; the name lands where the caller's plan says.
-    unsafe { filesystem::read_directory_entry(stream, ret.ptr()) };
-    let result: filesystem::DirectoryEntryResult = ret.get();
-    if result.is_err != 0 {
-        return Err(errno::from_error_code(result.is_some_or_error));
-    }
-    if result.is_some_or_error == 0 {
-        return Ok(None);
-    }
-    Ok(Some(Entry {
-        kind: filetype::from_descriptor_type(result.kind),
-        name: result.name_ptr as usize,
-        name_len: result.name_len as usize,
+/// Reads the next entry; its name lands where `plan` says.
+fn read_entry(plan: &ImportPlan, stream: u32) -> Result<Option<Entry>, Errno> {
+    let entry = fs::directory_entry_stream_read_directory_entry(plan, stream).map_err(from_error_code)?;
+    Ok(entry.map(|entry| Entry {
+        kind: filetype::from_descriptor_type(entry.r#type),
+        name: entry.name.ptr as usize,
+        name_len: entry.name.len(),
     }))
-}
-
-/// The native host reports the metadata hash of each entry as its inode.
-fn entry_ino(dir: u32, entry: &Entry) -> Result<u64, Errno> {
-    let mut ret = ReturnArea::new();
-    // SAFETY: plain import call; the name is in adapter memory.
-    unsafe { filesystem::metadata_hash_at(dir, 0, entry.name as *const u8, entry.name_len, ret.ptr()) };
-    files::metadata_hash_lower(&ret)
 }
 
 #[derive(PartialEq, Eq)]

@@ -6,38 +6,33 @@
 //! arguments with unknown bits are EINVAL first, as the native host decodes
 //! them before anything else.
 
+use super::types::{fdflags, riflags, sdflags, SIFLAGS_MAX};
 use crate::errno::{self, Errno};
-use crate::state;
+use crate::state::State;
 
-const FDFLAGS_ALL: u32 = 0x1f;
-const RIFLAGS_ALL: u32 = 0x3;
-const SDFLAGS_ALL: u32 = 0x3;
-
-fn not_a_socket(fd: u32, flags: u32, known: u32) -> Errno {
+fn not_a_socket(state: &mut State, fd: u32, flags: u32, known: u32) -> Result<(), Errno> {
     if flags & !known != 0 {
-        return errno::INVAL;
+        return Err(errno::INVAL);
     }
-    match state::get().descriptors.get(fd) {
-        Ok(_) => errno::NOTSOCK,
-        Err(e) => e,
-    }
+    state.descriptors.get(fd, &state.alloc)?;
+    Err(errno::NOTSOCK)
 }
 
-pub fn sock_accept(fd: u32, flags: u32) -> Errno {
-    not_a_socket(fd, flags, FDFLAGS_ALL)
+pub fn sock_accept(state: &mut State, fd: u32, flags: u32) -> Result<(), Errno> {
+    not_a_socket(state, fd, flags, fdflags::ALL)
 }
 
-pub fn sock_recv(fd: u32, ri_flags: u32) -> Errno {
-    not_a_socket(fd, ri_flags, RIFLAGS_ALL)
+pub fn sock_recv(state: &mut State, fd: u32, ri_flags: u32) -> Result<(), Errno> {
+    not_a_socket(state, fd, ri_flags, riflags::ALL)
 }
 
 /// `siflags` is a plain 16-bit integer in P1 (no flag bits are defined):
 /// the native host takes any value that fits, and traps decoding a larger
 /// one (EINVAL here).
-pub fn sock_send(fd: u32, si_flags: u32) -> Errno {
-    not_a_socket(fd, si_flags, 0xffff)
+pub fn sock_send(state: &mut State, fd: u32, si_flags: u32) -> Result<(), Errno> {
+    not_a_socket(state, fd, si_flags, SIFLAGS_MAX)
 }
 
-pub fn sock_shutdown(fd: u32, how: u32) -> Errno {
-    not_a_socket(fd, how, SDFLAGS_ALL)
+pub fn sock_shutdown(state: &mut State, fd: u32, how: u32) -> Result<(), Errno> {
+    not_a_socket(state, fd, how, sdflags::ALL)
 }

@@ -5,6 +5,7 @@
 //! is written out by hand: `core::str::from_utf8` uses a lookup table, which
 //! would become a data segment.
 
+use super::Guest;
 use crate::errno::{self, Errno};
 
 /// Checks guest paths the way the native host reads them: its length
@@ -12,12 +13,13 @@ use crate::errno::{self, Errno};
 /// call share it), then its bounds (EFAULT, where the native host traps),
 /// then its encoding (EILSEQ).
 pub struct Paths {
+    guest: Guest,
     budget: u64,
 }
 
 impl Paths {
-    pub fn new() -> Paths {
-        Paths { budget: super::HOSTCALL_BUDGET }
+    pub fn new(guest: Guest) -> Paths {
+        Paths { guest, budget: super::HOSTCALL_BUDGET }
     }
 
     pub fn check(&mut self, ptr: u32, len: u32) -> Result<(), Errno> {
@@ -25,14 +27,14 @@ impl Paths {
             return Err(errno::NOMEM);
         }
         self.budget -= u64::from(len);
-        check_utf8(ptr, len)
+        check_utf8(self.guest, ptr, len)
     }
 }
 
 /// EFAULT unless `[ptr, ptr + len)` is in memory, then EILSEQ unless it is
 /// valid UTF-8.
-pub fn check_utf8(ptr: u32, len: u32) -> Result<(), Errno> {
-    super::check_range(ptr, u64::from(len))?;
+pub fn check_utf8(guest: Guest, ptr: u32, len: u32) -> Result<(), Errno> {
+    guest.check(ptr, u64::from(len))?;
     if is_utf8(ptr as usize, len as usize) {
         Ok(())
     } else {

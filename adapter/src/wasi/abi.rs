@@ -1,0 +1,221 @@
+//! What the generated bindings are built from: reading canonical-ABI values
+//! from memory (`Lift`), views of lists the host allocated (`List`), return
+//! areas, and the import plan that says where those lists go.
+
+use core::cell::UnsafeCell;
+use core::marker::PhantomData;
+use core::mem::MaybeUninit;
+
+/// A value the host wrote into memory in its canonical-ABI layout; the
+/// generated `impl`s carry the offsets the WIT gives each field.
+pub trait Lift: Sized {
+    /// Size in memory, as a list element.
+    const SIZE: usize;
+    /// # Safety
+    /// `p` points at a value of this type the host wrote.
+    unsafe fn lift(p: *const u8) -> Self;
+}
+
+/// A list (or string) the host returned: its elements stay where the import
+/// plan put them, and are read one by one.
+pub struct List<T> {
+    pub ptr: u32,
+    pub len: u32,
+    element: PhantomData<T>,
+}
+
+impl<T> Clone for List<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for List<T> {}
+
+impl<T> List<T> {
+    #[inline(always)]
+    pub fn new(ptr: u32, len: u32) -> Self {
+        List { ptr, len, element: PhantomData }
+    }
+
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+}
+
+impl<T: Lift> List<T> {
+    /// Element `index`, which must be below `len`.
+    #[inline(always)]
+    pub fn get(&self, index: usize) -> T {
+        debug_assert!(index < self.len());
+        // SAFETY: lists are only made by the generated lifting code from a
+        // host result; the host wrote `len` elements of `T::SIZE` bytes at
+        // `ptr`, and the memory stays as it was while the caller's plan
+        // (or the buffer it pointed into) lives.
+        unsafe { T::lift((self.ptr as usize + index * T::SIZE) as *const u8) }
+    }
+}
+
+impl<T> Lift for List<T> {
+    const SIZE: usize = 8;
+    #[inline(always)]
+    unsafe fn lift(p: *const u8) -> Self {
+        List::new(core::ptr::read(p.cast::<u32>()), core::ptr::read(p.add(4).cast::<u32>()))
+    }
+}
+
+/// Where an import with more than one flat result writes it: `N` bytes,
+/// aligned for every WASI 0.2 type. Left uninitialised: the host writes
+/// every byte that is read back.
+#[repr(C, align(8))]
+pub struct ReturnArea<const N: usize>(MaybeUninit<[u8; N]>);
+
+impl<const N: usize> ReturnArea<N> {
+    #[inline(always)]
+    pub fn new() -> Self {
+        ReturnArea(MaybeUninit::uninit())
+    }
+
+    #[inline(always)]
+    pub fn ptr(&mut self) -> *mut u8 {
+        self.0.as_mut_ptr().cast()
+    }
+}
+
+/// The region the host's next allocations come from.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Region {
+    pub cursor: u32,
+    pub end: u32,
+    /// Whether allocations beyond `end` may spill into transient pages.
+    pub may_spill: u32,
+}
+
+/// Transient pages for results larger than the scratch area (environment
+/// lists of Go programs, whose arena is small); see `alloc`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Spill {
+    pub base: u32,
+    pub end: u32,
+    /// End of the part handed out and not yet released.
+    pub used_end: u32,
+    /// Memory size (pages) right after the pages were grown.
+    pub pages_at_grow: u32,
+}
+
+/// The allocation state `cabi_import_realloc` works on. It lives in the
+/// adapter's state block; the host reaches it (through `alloc`) while an
+/// import call made with a shared reference to it is in progress, hence
+/// the `UnsafeCell`.
+///
+/// The calls that reach it hold `&mut State`, which the compiler takes to
+/// mean nothing else touches the block while they run; the host's
+/// `cabi_import_realloc` does, behind an opaque import call. So plans read
+/// and write the cells with volatile accesses, which are never dropped,
+/// merged or served from a value read before the call.
+#[repr(C)]
+pub struct Allocator {
+    pub(crate) cells: UnsafeCell<Cells>,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Cells {
+    pub region: Region,
+    pub spill: Spill,
+    /// Scratch memory for results no guest buffer receives.
+    pub scratch_base: u32,
+    pub scratch_end: u32,
+    /// Whether spill pages may be kept between calls (the arena settled).
+    pub keep_spill: u32,
+}
+
+impl Allocator {
+    /// Sets the scratch area and whether the arena settled.
+    pub fn configure(&mut self, scratch_base: usize, scratch_end: usize, settled: bool) {
+        let cells = self.cells.get_mut();
+        cells.scratch_base = scratch_base as u32;
+        cells.scratch_end = scratch_end as u32;
+        cells.keep_spill = settled as u32;
+    }
+
+    /// The arena settled: spill pages may be kept between calls.
+    pub fn configure_settled(&mut self) {
+        self.cells.get_mut().keep_spill = 1;
+    }
+}
+
+/// Where the host's allocations go while the plan lives: a guest buffer
+/// or the scratch area. Plans nest: each restores the region it replaced,
+/// and zeroes and releases the spill memory taken under it.
+pub struct ImportPlan<'a> {
+    allocator: &'a Allocator,
+    saved: Region,
+    spill_mark: u32,
+}
+
+impl<'a> ImportPlan<'a> {
+    /// Sends the host's allocations to `[ptr, ptr + len)`.
+    pub fn into_buffer(allocator: &'a Allocator, ptr: usize, len: usize) -> Self {
+        Self::begin(allocator, ptr, len, false)
+    }
+
+    /// Sends the host's allocations to the scratch area, spilling into
+    /// transient pages when it is full.
+    pub fn into_scratch(allocator: &'a Allocator) -> Self {
+        let cells = allocator.load();
+        let (base, end) = (cells.scratch_base as usize, cells.scratch_end as usize);
+        Self::begin(allocator, base, end - base, true)
+    }
+
+    fn begin(allocator: &'a Allocator, ptr: usize, len: usize, may_spill: bool) -> Self {
+        let mut cells = allocator.load();
+        let saved = cells.region;
+        cells.region = Region { cursor: ptr as u32, end: (ptr + len) as u32, may_spill: may_spill as u32 };
+        allocator.store(cells);
+        ImportPlan { allocator, saved, spill_mark: cells.spill.used_end }
+    }
+}
+
+impl Drop for ImportPlan<'_> {
+    fn drop(&mut self) {
+        let mut cells = self.allocator.load();
+        cells.region = self.saved;
+        release_spill(&mut cells.spill, self.spill_mark);
+        self.allocator.store(cells);
+    }
+}
+
+impl Allocator {
+    #[inline(always)]
+    fn load(&self) -> Cells {
+        // SAFETY: the cells are plain data in the live state block; between
+        // import calls nobody writes them concurrently (single thread).
+        unsafe { core::ptr::read_volatile(self.cells.get()) }
+    }
+
+    #[inline(always)]
+    fn store(&self, cells: Cells) {
+        // SAFETY: as in `load`.
+        unsafe { core::ptr::write_volatile(self.cells.get(), cells) }
+    }
+}
+
+/// Zeroes spill memory handed out since `mark` (the `used_end` when the
+/// plan began, or 0 if there was no spill region then), because Go >= 1.24
+/// adopts pages grown by others as fresh heap and assumes they are zero.
+/// A region grown during the plan lies above any earlier one (memory only
+/// grows upwards), so a mark below the current region means all of it.
+fn release_spill(spill: &mut Spill, mark: u32) {
+    if spill.base == 0 {
+        return;
+    }
+    let from = mark.max(spill.base);
+    if spill.used_end > from {
+        // SAFETY: `[from, used_end)` lies inside the spill pages.
+        unsafe { crate::memory::fill(from as usize, 0, (spill.used_end - from) as usize) };
+        spill.used_end = from;
+    }
+}
