@@ -36,6 +36,17 @@ if [ ! -x tests/programs/as/node_modules/.bin/asc ]; then
       "assemblyscript@$AS_VERSION" "@assemblyscript/wasi-shim@$AS_SHIM_VERSION" >/dev/null 2>&1)
 fi
 
+# jco (Node's WASI 0.2 host), the differential suite's second host column;
+# pinned by tests/jco/package.json and package-lock.json.
+if ! command -v node >/dev/null; then
+  log "node is not installed: the jco column of the tests will say it skipped"
+elif [ "$(cd tests/jco && node -p "require('./package.json').dependencies['@bytecodealliance/jco']")" != \
+     "$(cd tests/jco && node -p "require('./node_modules/@bytecodealliance/jco/package.json').version" 2>/dev/null)" ]; then
+  log "npm ci in tests/jco (@bytecodealliance/jco)"
+  (cd tests/jco && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) ||
+    log "npm ci in tests/jco failed: the jco column of the tests will say it skipped"
+fi
+
 # Downloads the older Go toolchains once (cached in the module cache
 # afterwards): the "old Go" column, and the oldest Go with //go:wasmexport
 # for the reactor tests.

@@ -1,13 +1,16 @@
 //! One differential test: build the program, run it natively, run it
-//! converted with each adapter, compare, report.
+//! converted with each adapter on wasmtime's P2 host and, converted with
+//! ours, on jco (Node.js), compare, report.
 
 use crate::adapters::{self, Adapter};
 use crate::compare::{self, Difference};
 use crate::programs::{self, Program};
 use crate::report::{self, Cell};
 use crate::toolchain::Toolchain;
-use crate::{artifacts, cases, component, native};
-use anyhow::{bail, Result};
+use crate::host_differences::{self, Verdict};
+use crate::outcome::Outcome;
+use crate::{artifacts, cases, component, jco, native};
+use anyhow::{anyhow, bail, Result};
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -40,9 +43,11 @@ pub fn run(toolchain: Toolchain, case: &str) -> Result<()> {
         );
     }
 
-    let run_with = |adapter: &Adapter| {
-        let outcome =
-            component::encode(&module, &adapter.bytes).and_then(|c| component::run(&c, &spec));
+    let run_with = |adapter: &Adapter, component: &Result<Vec<u8>>| {
+        let outcome = match component {
+            Ok(c) => component::run(c, &spec),
+            Err(e) => Err(anyhow!("converting: {e:?}")),
+        };
         match outcome {
             Ok(actual) => {
                 artifacts::save(toolchain, case, adapter.label, &actual);
@@ -55,9 +60,20 @@ pub fn run(toolchain: Toolchain, case: &str) -> Result<()> {
             }],
         }
     };
-    let ours_diffs = run_with(&ours);
-    let ours_exit_code_diffs = run_with(&ours_exit_code);
-    let wasmtime_diffs = run_with(&wasmtime);
+    let encode = |adapter: &Adapter| component::encode(&module, &adapter.bytes);
+    let ours_component = encode(&ours);
+    let wasmtime_component = encode(&wasmtime);
+    let ours_diffs = run_with(&ours, &ours_component);
+    let ours_exit_code_diffs = run_with(&ours_exit_code, &encode(&ours_exit_code));
+    let wasmtime_diffs = run_with(&wasmtime, &wasmtime_component);
+    let jco = jco_column(
+        toolchain,
+        case,
+        &spec,
+        &expected,
+        &ours_component,
+        &wasmtime_component,
+    );
 
     report::row(
         case,
@@ -65,6 +81,7 @@ pub fn run(toolchain: Toolchain, case: &str) -> Result<()> {
         &cell(&ours_diffs),
         &cell(&ours_exit_code_diffs),
         &cell(&wasmtime_diffs),
+        &jco.cell,
         started.elapsed(),
     );
 
@@ -85,6 +102,9 @@ pub fn run(toolchain: Toolchain, case: &str) -> Result<()> {
             }
         }
     }
+    if let Some(jco_failure) = &jco.failure {
+        failure.push_str(jco_failure);
+    }
     if failure.is_empty() {
         return Ok(());
     }
@@ -101,5 +121,119 @@ fn cell(diffs: &[Difference]) -> Cell {
         Cell::Ok
     } else {
         Cell::Differs(diffs.iter().map(|d| d.aspect).collect())
+    }
+}
+
+/// The jco column of one test: its cell in the report, and the failure
+/// text when jco differs from native other than as listed in
+/// `host_differences`.
+struct JcoColumn {
+    cell: String,
+    failure: Option<String>,
+}
+
+/// Runs our adapter's component on jco. When it differs from native,
+/// wasmtime's adapter's component runs on jco as well: the same difference
+/// there points at the host, not at our adapter.
+fn jco_column(
+    toolchain: Toolchain,
+    case: &str,
+    spec: &cases::CaseSpec,
+    expected: &Outcome,
+    ours: &Result<Vec<u8>>,
+    wasmtime: &Result<Vec<u8>>,
+) -> JcoColumn {
+    let jco = match jco::locate() {
+        Ok(jco) => jco,
+        Err(why) => {
+            static ONCE: std::sync::Once = std::sync::Once::new();
+            ONCE.call_once(|| report::notice(&format!("the jco column is SKIPPED: {why}")));
+            return JcoColumn {
+                cell: "SKIPPED (no jco)".into(),
+                failure: None,
+            };
+        }
+    };
+    if !jco::selected(toolchain, case) {
+        return JcoColumn {
+            cell: "not run (JCO_CASES)".into(),
+            failure: None,
+        };
+    }
+    let run = |label: &str, component: &Result<Vec<u8>>| -> Result<Outcome> {
+        let component = component.as_ref().map_err(|e| anyhow!("converting: {e:?}"))?;
+        let outcome = jco.run(component, case, spec)?;
+        artifacts::save(toolchain, case, label, &outcome);
+        Ok(outcome)
+    };
+    let verdict = match run("jco", ours) {
+        Ok(actual) => host_differences::assess(toolchain, case, expected, &actual),
+        Err(e) => Verdict::Differs(vec![Difference {
+            aspect: "error",
+            detail: format!("jco: {e:?}"),
+        }]),
+    };
+    let on_jco_too = || match run("jco-wasmtime-adapter", wasmtime) {
+        Ok(actual) => match host_differences::assess(toolchain, case, expected, &actual) {
+            Verdict::Same => "same as native".to_string(),
+            Verdict::Known(names) => format!("known({})", names.join(",")),
+            Verdict::Differs(diffs) => cell(&diffs).comparison(),
+        },
+        Err(e) => format!("error: {e}"),
+    };
+    match verdict {
+        Verdict::Same => {
+            let unseen: Vec<&str> = host_differences::listed(toolchain, case)
+                .iter()
+                .map(|d| d.name)
+                .collect();
+            JcoColumn {
+                cell: if unseen.is_empty() {
+                    "ok".into()
+                } else {
+                    format!("ok(unseen:{})", unseen.join(","))
+                },
+                failure: None,
+            }
+        }
+        Verdict::Known(names) => {
+            let wasmtime_adapter = on_jco_too();
+            JcoColumn {
+                cell: format!("known({})", names.len()),
+                failure: None,
+            }
+            .noting(&format!(
+                "{case} {}: jco differs from native as listed ({}); wasmtime's adapter on jco: {wasmtime_adapter}",
+                toolchain.label(),
+                names.join(", ")
+            ))
+        }
+        Verdict::Differs(diffs) => {
+            let mut failure = format!(
+                "=== ours on jco differs from native P1 ({case}, {}) ===\n",
+                toolchain.label()
+            );
+            for d in &diffs {
+                let _ = writeln!(failure, "{}", d.detail);
+            }
+            let _ = writeln!(
+                failure,
+                "(for comparison, wasmtime's adapter on jco: {}; a host difference belongs in \
+                 tests/src/host_differences.rs and docs/hosts.md)",
+                on_jco_too()
+            );
+            JcoColumn {
+                cell: format!("FAIL({})", diffs.iter().map(|d| d.aspect).collect::<Vec<_>>().join(",")),
+                failure: Some(failure),
+            }
+        }
+    }
+}
+
+impl JcoColumn {
+    /// Writes `line` to stderr (visible despite capturing) and keeps going.
+    fn noting(self, line: &str) -> JcoColumn {
+        report::notice(line);
+        self
     }
 }

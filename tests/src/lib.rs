@@ -16,6 +16,8 @@ pub mod gc_reactor;
 pub mod fuzz;
 pub mod gostd;
 pub mod harness;
+pub mod host_differences;
+pub mod jco;
 pub mod native;
 pub mod outcome;
 pub mod paths;

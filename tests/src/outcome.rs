@@ -43,6 +43,7 @@ impl ExitStatus {
     }
 }
 
+#[derive(Clone)]
 pub struct Outcome {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,

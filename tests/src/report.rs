@@ -6,7 +6,7 @@ use std::sync::Once;
 use std::time::Duration;
 
 const HEADER: &str =
-    "case       toolchain          ours          ours/exit-code  wasmtime-adapter         time";
+    "case       toolchain          ours          ours/exit-code  wasmtime-adapter         jco (ours)              time";
 
 /// Result of one adapted run, as shown in a column.
 pub enum Cell {
@@ -39,10 +39,11 @@ pub fn row(
     ours: &Cell,
     ours_exit_code: &Cell,
     wasmtime: &Cell,
+    jco: &str,
     time: Duration,
 ) {
     emit(&format!(
-        "{case:<10} {toolchain:<18} {:<13} {:<15} {:<24} {:>5.1}s",
+        "{case:<10} {toolchain:<18} {:<13} {:<15} {:<24} {jco:<23} {:>5.1}s",
         ours.ours(),
         ours_exit_code.ours(),
         wasmtime.comparison(),
