@@ -1,0 +1,86 @@
+//! The whole conversion, as the command line runs it: inspect, pick the
+//! flavour and adapter, check the imports, embed the world, wrap the
+//! allocator, encode.
+
+use crate::flavour::{self, Flavour};
+use crate::imports::check_imports;
+use crate::inspect::{inspect, ModuleInfo};
+use crate::{encode, realloc, world};
+use anyhow::{bail, Result};
+use std::path::PathBuf;
+
+/// Everything that changes how a module is converted. The default converts
+/// with the built-in adapter of the detected flavour.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Use the proxy flavour (never detected).
+    pub proxy: bool,
+    /// Use the adapter that passes the exact `proc_exit` code.
+    pub exit_with_code: bool,
+    /// Wrap `cabi_realloc` so the adapter knows when the host allocates.
+    pub wrap_realloc: bool,
+    /// A WIT file or package directory, and the world in it, to embed.
+    pub wit: Option<PathBuf>,
+    pub world: Option<String>,
+    /// An adapter to use instead of the built-in one.
+    pub adapter: Option<Vec<u8>>,
+}
+
+/// A finished conversion.
+#[derive(Debug)]
+pub struct Converted {
+    pub component: Vec<u8>,
+    pub flavour: Flavour,
+    /// `wrap_realloc` was asked for but the module has no allocator to wrap
+    /// (or already announces its allocations).
+    pub nothing_to_wrap: bool,
+}
+
+pub fn convert(module: &[u8], options: &Options) -> Result<Converted> {
+    let info = inspect(module)?;
+    let flavour = if options.proxy { Flavour::Proxy } else { Flavour::detect(&info) };
+    let (adapter, what_adapter) = match &options.adapter {
+        Some(bytes) => (bytes.as_slice(), "the given adapter".to_string()),
+        None => (flavour::adapter(flavour, options.exit_with_code)?, format!("the {} adapter", flavour.name())),
+    };
+    check_imports(&info, adapter, &what_adapter)?;
+    if options.world.is_some() && options.wit.is_none() {
+        bail!("--world needs --wit PATH (the WIT file or package that defines it)");
+    }
+    require_world_for_exports(flavour, &info, options)?;
+    let mut module = match &options.wit {
+        Some(path) => world::embed_world_from_path(module, path, options.world.as_deref())?,
+        None => module.to_vec(),
+    };
+    let mut nothing_to_wrap = false;
+    if options.wrap_realloc {
+        match realloc::wrap_realloc(&module)? {
+            Some(wrapped) => module = wrapped,
+            None => nothing_to_wrap = true,
+        }
+    }
+    let component = encode(&module, adapter)?;
+    Ok(Converted { component, flavour, nothing_to_wrap })
+}
+
+/// wit-component drops the exports of a module without a component type
+/// (it has no types for them), which leaves a reactor with nothing to call.
+fn require_world_for_exports(flavour: Flavour, info: &ModuleInfo, options: &Options) -> Result<()> {
+    if flavour == Flavour::Command || options.wit.is_some() || info.has_component_type {
+        return Ok(());
+    }
+    let untyped: Vec<&str> = info
+        .func_exports
+        .iter()
+        .map(String::as_str)
+        .filter(|name| *name != "_initialize" && !name.starts_with("cabi_"))
+        .collect();
+    if !untyped.is_empty() {
+        bail!(
+            "the {} exports {} and needs a WIT world to type them: pass --wit PATH --world NAME",
+            flavour.name(),
+            untyped.join(", ")
+        );
+    }
+    Ok(())
+}
