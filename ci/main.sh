@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: install the toolchains, build the three
-# adapter flavours, then convert the example Go program into a component with
-# the command adapter and run it on wasmtime's WASI 0.2 host.
+# The main job on a fresh machine, in about two minutes: install what it
+# needs (ci/setup-main.sh), build p1-convert (its build builds the adapters
+# it embeds, once), write those adapters to target/adapters and check each
+# with `verify`, then build the example Go program and convert + run it as a
+# WASI 0.2 component with `p1-convert run` on the prebuilt wasmtime CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ci/setup.sh
-ci/build-adapters.sh
+log() { printf '[main] %s\n' "$*" >&2; }
+
+ci/setup-main.sh
+log "building p1-convert and verify (p1-convert's build builds the five adapters)"
+cargo build -q --release -p p1-convert -p verify
+p1_convert="${CARGO_TARGET_DIR:-target}/release/p1-convert"
+rm -rf target/adapters
+"$p1_convert" adapters target/adapters
+ci/verify-adapters.sh target/adapters
+log "adapters in target/adapters, verified"
 
 mkdir -p target/examples
 (cd examples/hello-go && GOOS=wasip1 GOARCH=wasm go build -o ../../target/examples/hello-go.wasm .)
-echo "[main] running target/examples/hello-go.wasm as a component" >&2
-cargo run -q --release -p adapter-tests --bin p1-run -- target/examples/hello-go.wasm first "second arg"
+log "p1-convert run target/examples/hello-go.wasm first \"second arg\""
+"$p1_convert" run target/examples/hello-go.wasm first "second arg"

@@ -47,6 +47,9 @@ elif [ "$(cd tests/jco && node -p "require('./package.json').dependencies['@byte
     log "npm ci in tests/jco failed: the jco column of the tests will say it skipped"
 fi
 
+# The wasmtime CLI for p1-convert's `run` tests and tests/cli.rs.
+ci/install-wasmtime.sh
+
 # Downloads the older Go toolchains once (cached in the module cache
 # afterwards): the "old Go" column, and the oldest Go with //go:wasmexport
 # for the reactor tests.
