@@ -8,4 +8,4 @@ ci/setup.sh
 # The adapter's modules depend one way only (docs/architecture.md).
 python3 ci/module-graph.py >/dev/null
 ci/build-adapters.sh
-cargo test --release -p verify -p finalize -p p1-convert -p wasi-preview1-adapter-provider -p adapter-tests
+cargo test --release -p verify -p finalize -p p1-convert -p wasi-preview1-adapter-provider -p adapter-tests -p adapter-bench

@@ -1,0 +1,3 @@
+module p1bench
+
+go 1.21

@@ -1,0 +1,236 @@
+//! `docs/benchmarks.md`: machine and versions, the time and fuel tables,
+//! instantiation, sizes and how it was all measured.
+
+use crate::format;
+use crate::hosts::Way;
+use crate::machine::Machine;
+use crate::measure::PerWay;
+use crate::sizes::Size;
+use crate::suite::Measured;
+use crate::workloads::Shape;
+use std::fmt::Write;
+use std::time::Duration;
+
+pub struct Report<'a> {
+    pub machine: &'a Machine,
+    /// "full" or "quick", with the repetitions.
+    pub mode: String,
+    pub command: &'a str,
+    pub measured: &'a [Measured],
+    pub instantiation: Option<PerWay<Option<(Duration, Duration)>>>,
+    pub sizes: &'a [Size],
+    /// File name of the plot next to the report, when there is one.
+    pub plot: Option<&'a str>,
+}
+
+/// Table cell of a way that could not run the workload.
+const FAILED: &str = "fails";
+
+fn unit(measured: &Measured) -> &'static str {
+    match measured.workload.shape {
+        Shape::PerCall { .. } => "call",
+        Shape::WholeRun => "run",
+    }
+}
+
+/// Geometric mean of ours relative to `baseline` over the timed workloads.
+pub fn geometric_mean(measured: &[Measured], baseline: Way) -> Option<f64> {
+    let ratios: Vec<f64> = measured.iter().filter_map(|m| m.time_ratio(Way::Ours, baseline)).collect();
+    (!ratios.is_empty())
+        .then(|| (ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp())
+}
+
+impl Report<'_> {
+    pub fn markdown(&self) -> String {
+        let mut md = String::new();
+        let m = self.machine;
+        writeln!(md, "# Benchmarks: our adapter, wasmtime's adapter, wasmtime's native P1 host\n").unwrap();
+        writeln!(md, "Written by `{}`.\n", self.command).unwrap();
+        writeln!(md, "| | |\n|---|---|").unwrap();
+        writeln!(md, "| date | {} |", m.date).unwrap();
+        writeln!(md, "| CPU | {} ({} cores, shared with other work) |", m.cpu, m.cores).unwrap();
+        writeln!(md, "| rustc | {} |", m.rustc).unwrap();
+        writeln!(md, "| wasmtime crate | {} (wasmtime's adapter: wasi-preview1-component-adapter-provider of the same version) |", m.wasmtime).unwrap();
+        writeln!(md, "| Go | {} |", m.go).unwrap();
+        writeln!(md, "| commit | {} |", m.commit).unwrap();
+        writeln!(md, "| run | {} |\n", self.mode).unwrap();
+        if self.measured.iter().any(|x| x.time.is_some()) {
+            self.time_table(&mut md);
+        }
+        self.fuel_table(&mut md);
+        self.failures(&mut md);
+        if let Some(instantiation) = self.instantiation {
+            self.instantiation_table(&mut md, instantiation);
+        }
+        self.size_table(&mut md);
+        md.push_str(METHOD);
+        md
+    }
+
+    /// Only the tables of the measured workloads, for the console.
+    pub fn tables(&self) -> String {
+        let mut md = String::new();
+        if self.measured.iter().any(|x| x.time.is_some()) {
+            self.time_table(&mut md);
+        }
+        self.fuel_table(&mut md);
+        self.failures(&mut md);
+        md
+    }
+
+    fn failures(&self, md: &mut String) {
+        let failures: Vec<_> = self
+            .measured
+            .iter()
+            .flat_map(|x| x.failures.iter().map(move |f| (x.workload.description, f)))
+            .collect();
+        if failures.is_empty() {
+            return;
+        }
+        writeln!(md, "Workloads an adapter could not run (\"{FAILED}\" above):\n").unwrap();
+        for (workload, (way, why)) in failures {
+            writeln!(md, "* {workload}, {}: {why}", way.label()).unwrap();
+        }
+        md.push('\n');
+    }
+
+    fn time_table(&self, md: &mut String) {
+        writeln!(md, "## Time\n").unwrap();
+        if let Some(plot) = self.plot {
+            writeln!(md, "![ours / wasmtime's adapter and ours / native, per workload]({plot})\n").unwrap();
+        }
+        writeln!(md, "| workload | per | native P1 | wasmtime's adapter | ours | ours / wasmtime's adapter | ours / native |").unwrap();
+        writeln!(md, "|---|---|--:|--:|--:|--:|--:|").unwrap();
+        for x in self.measured {
+            let Some(time) = x.time else { continue };
+            let cell = |way| time.get(way).map_or(FAILED.to_string(), format::time);
+            let ratio = |baseline| x.time_ratio(Way::Ours, baseline).map_or("–".to_string(), format::ratio);
+            writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                x.workload.description,
+                unit(x),
+                cell(Way::Native),
+                cell(Way::WasmtimeAdapter),
+                cell(Way::Ours),
+                ratio(Way::WasmtimeAdapter),
+                ratio(Way::Native),
+            )
+            .unwrap();
+        }
+        if let (Some(wasmtime), Some(native)) = (
+            geometric_mean(self.measured, Way::WasmtimeAdapter),
+            geometric_mean(self.measured, Way::Native),
+        ) {
+            writeln!(
+                md,
+                "| **geometric mean** | | | | | **{}** | **{}** |",
+                format::ratio(wasmtime),
+                format::ratio(native)
+            )
+            .unwrap();
+        }
+        md.push('\n');
+    }
+
+    fn fuel_table(&self, md: &mut String) {
+        writeln!(md, "## Wasm instructions (fuel) per call\n").unwrap();
+        writeln!(md, "The guest's own instructions (measured natively, where the P1 functions are host code and cost no fuel), and what each adapter adds on top (component minus native). The bar is issue 8's target for our adapter.\n").unwrap();
+        writeln!(md, "| workload | per | guest alone | wasmtime's adapter | our adapter | ours / wasmtime's | bar |").unwrap();
+        writeln!(md, "|---|---|--:|--:|--:|--:|--:|").unwrap();
+        for x in self.measured {
+            let ours = x.adapter_fuel(Way::Ours);
+            let wasmtime = x.adapter_fuel(Way::WasmtimeAdapter);
+            let bar = match (x.workload.fuel_bar, ours) {
+                (Some(bar), Some(ours)) if ours <= bar as f64 => format!("≤ {bar} ✓"),
+                (Some(bar), _) => format!("≤ {bar} ✗"),
+                (None, _) => String::new(),
+            };
+            let cell = |fuel: Option<f64>| fuel.map_or(FAILED.to_string(), format::fuel);
+            let ratio = match (ours, wasmtime) {
+                (Some(ours), Some(wasmtime)) => format::ratio(ours / wasmtime),
+                _ => "–".to_string(),
+            };
+            writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                x.workload.description,
+                unit(x),
+                cell(x.fuel.get(Way::Native)),
+                cell(wasmtime),
+                cell(ours),
+                ratio,
+                bar
+            )
+            .unwrap();
+        }
+        md.push('\n');
+    }
+
+    fn instantiation_table(&self, md: &mut String, times: PerWay<Option<(Duration, Duration)>>) {
+        writeln!(md, "## Instantiation\n").unwrap();
+        writeln!(md, "The Rust guest, pre-linked (`InstancePre`), into a fresh store.\n").unwrap();
+        writeln!(md, "| | median | fastest |\n|---|--:|--:|").unwrap();
+        for way in Way::ALL {
+            let Some((median, fastest)) = times.get(way) else { continue };
+            writeln!(
+                md,
+                "| {} | {} | {} |",
+                way.label(),
+                format::time(median.as_nanos() as f64),
+                format::time(fastest.as_nanos() as f64)
+            )
+            .unwrap();
+        }
+        if let (Some((ours, _)), Some((wasmtime, _))) = (times.get(Way::Ours), times.get(Way::WasmtimeAdapter)) {
+            let ratio = ours.as_secs_f64() / wasmtime.as_secs_f64();
+            writeln!(md, "\nOurs / wasmtime's adapter (medians): {}.", format::ratio(ratio)).unwrap();
+        }
+        md.push('\n');
+    }
+
+    fn size_table(&self, md: &mut String) {
+        writeln!(md, "## Sizes\n").unwrap();
+        writeln!(md, "| flavour | ours (bytes) | wasmtime's (bytes) |\n|---|--:|--:|").unwrap();
+        for size in self.sizes {
+            writeln!(
+                md,
+                "| `{}` | {} | {} |",
+                size.flavour,
+                format::thousands(size.ours as i64),
+                size.wasmtime.map_or("–".to_string(), |b| format::thousands(b as i64))
+            )
+            .unwrap();
+        }
+        md.push('\n');
+    }
+}
+
+const METHOD: &str = "## Method
+
+* Everything runs in one process on the `wasmtime` crate: the P1 module
+  natively (`wasmtime_wasi::p1`), and as a component made with
+  `wit-component` from the same module and either adapter, on the P2 host
+  (`wasmtime_wasi::p2`), each pre-linked and instantiated into a fresh store
+  per run. All three get the same arguments, environment, in-memory
+  stdout/stderr and the same preopened directory (`bench/src/sandbox.rs`).
+* The Rust workloads are one guest (`bench/programs/rust`) that makes one raw
+  P1 call per iteration (two for `path_open` + `fd_close`), declared with
+  `#[link(wasm_import_module = \"wasi_snapshot_preview1\")]`, and checks its
+  errno. It runs at two iteration counts n1 < n2; time per call is
+  (t(n2) − t(n1)) / (n2 − n1), which cancels start-up and set-up.
+  Instantiation is never inside t.
+* The three ways take turns within each repetition; for each way and count
+  the fastest repetition is kept (the one least disturbed by other load on a
+  shared machine). Go workloads are whole runs of `bench/programs/go/*`
+  (`wasi:cli/run` / `_start` only, fastest repetition).
+* Fuel: the same runs on an engine with `Config::consume_fuel`, one run per
+  count (fuel is deterministic for the Rust workloads). Host functions consume
+  no fuel, so the native run's fuel is the guest's own work, and a component's
+  fuel minus it is what the adapter executes (including `cabi_realloc` calls
+  made by the host). For Go runs the difference also contains any change in
+  what the Go runtime itself does (its scheduler reads clocks), so treat it as
+  approximate.
+* CI checks our adapter's fuel for the cheap workloads against
+  `bench/fuel-baseline.txt` (`bench/tests/fuel.rs`, +5% tolerance).
+";

@@ -1,0 +1,53 @@
+//! Sizes of every adapter flavour: ours as built (`target/adapters` or
+//! `ADAPTER_DIR`), wasmtime's from its provider crate.
+
+use anyhow::Result;
+use std::path::Path;
+use wasi_preview1_component_adapter_provider as wasmtime_provider;
+
+pub struct Size {
+    /// Path below the adapter directory, e.g. `wasi_snapshot_preview1.command.wasm`.
+    pub flavour: String,
+    pub ours: u64,
+    /// Wasmtime ships no exit-with-code flavours.
+    pub wasmtime: Option<u64>,
+}
+
+pub fn adapter_sizes() -> Result<Vec<Size>> {
+    let dir = adapter_tests::paths::adapter_dir();
+    let mut files = Vec::new();
+    collect_wasm(&dir, &dir, &mut files)?;
+    files.sort();
+    Ok(files
+        .into_iter()
+        .map(|(flavour, ours)| {
+            let wasmtime = match flavour.as_str() {
+                "wasi_snapshot_preview1.command.wasm" => {
+                    Some(wasmtime_provider::WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER.len() as u64)
+                }
+                "wasi_snapshot_preview1.reactor.wasm" => {
+                    Some(wasmtime_provider::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER.len() as u64)
+                }
+                "wasi_snapshot_preview1.proxy.wasm" => {
+                    Some(wasmtime_provider::WASI_SNAPSHOT_PREVIEW1_PROXY_ADAPTER.len() as u64)
+                }
+                _ => None,
+            };
+            Size { flavour, ours, wasmtime }
+        })
+        .collect())
+}
+
+fn collect_wasm(root: &Path, dir: &Path, out: &mut Vec<(String, u64)>) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            collect_wasm(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e == "wasm") {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            out.push((relative.to_string_lossy().into_owned(), entry.metadata()?.len()));
+        }
+    }
+    Ok(())
+}
