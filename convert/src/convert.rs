@@ -3,7 +3,7 @@
 //! allocator, encode.
 
 use crate::flavour::{self, Flavour};
-use crate::imports::check_imports;
+use crate::imports::{check_imports, list};
 use crate::inspect::{inspect, ModuleInfo};
 use crate::{encode, realloc, world};
 use anyhow::{bail, Result};
@@ -69,17 +69,17 @@ fn require_world_for_exports(flavour: Flavour, info: &ModuleInfo, options: &Opti
     if flavour == Flavour::Command || options.wit.is_some() || info.has_component_type {
         return Ok(());
     }
-    let untyped: Vec<&str> = info
+    let untyped: Vec<String> = info
         .func_exports
         .iter()
-        .map(String::as_str)
         .filter(|name| *name != "_initialize" && !name.starts_with("cabi_"))
+        .cloned()
         .collect();
     if !untyped.is_empty() {
         bail!(
             "the {} exports {} and needs a WIT world to type them: pass --wit PATH --world NAME",
             flavour.name(),
-            untyped.join(", ")
+            list(&untyped)
         );
     }
     Ok(())

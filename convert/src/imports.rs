@@ -56,7 +56,8 @@ fn adapter_functions(adapter: &[u8]) -> Result<Vec<String>> {
     Ok(names)
 }
 
-fn list(names: &[String]) -> String {
+/// `a, b, c` on one line, the names past the first few counted.
+pub(crate) fn list(names: &[String]) -> String {
     let shown = names[..names.len().min(LISTED)].join(", ");
     match names.len().saturating_sub(LISTED) {
         0 => shown,
