@@ -177,10 +177,16 @@ impl Suite {
     }
 }
 
-/// The message of an error's outermost cause worth showing: the guest's
-/// trap or exit, without arguments, backtrace or stderr.
+/// One line on why a run failed: the guest's trap or exit, without its
+/// arguments, stderr or backtrace (for a host error, its first cause).
 fn first_line(err: &anyhow::Error) -> String {
-    err.to_string().lines().next().unwrap_or("").to_string()
+    let text = err.to_string();
+    let mut lines = text.lines().map(str::trim);
+    let first = lines.next().unwrap_or("").to_string();
+    match lines.skip_while(|l| *l != "Caused by:").nth(1) {
+        Some(cause) if first.ends_with("backtrace:") => format!("{first} … {cause}"),
+        _ => first,
+    }
 }
 
 /// Iteration counts of the CI fuel check are a hundredth of a full run's:
