@@ -22,6 +22,7 @@ pub mod native;
 pub mod outcome;
 pub mod paths;
 pub mod programs;
+pub mod proxy;
 pub mod reactor;
 pub mod report;
 pub mod sandbox;
