@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rustup target add wasm32-unknown-unknown >/dev/null 2>&1
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
 if ! command -v go >/dev/null; then
   echo "[setup] the example needs Go 1.21 or newer (GOOS=wasip1): install it from go.dev/dl" >&2
   exit 1
