@@ -197,16 +197,16 @@ fn jco_column(
             }
         }
         Verdict::Known(names) => {
-            let wasmtime_adapter = on_jco_too();
+            report::notice(&format!(
+                "{case} {}: jco differs from native as listed ({}); wasmtime's adapter on jco: {}",
+                toolchain.label(),
+                names.join(", "),
+                on_jco_too()
+            ));
             JcoColumn {
                 cell: format!("known({})", names.len()),
                 failure: None,
             }
-            .noting(&format!(
-                "{case} {}: jco differs from native as listed ({}); wasmtime's adapter on jco: {wasmtime_adapter}",
-                toolchain.label(),
-                names.join(", ")
-            ))
         }
         Verdict::Differs(diffs) => {
             let mut failure = format!(
@@ -223,17 +223,9 @@ fn jco_column(
                 on_jco_too()
             );
             JcoColumn {
-                cell: format!("FAIL({})", diffs.iter().map(|d| d.aspect).collect::<Vec<_>>().join(",")),
+                cell: cell(&diffs).ours(),
                 failure: Some(failure),
             }
         }
-    }
-}
-
-impl JcoColumn {
-    /// Writes `line` to stderr (visible despite capturing) and keeps going.
-    fn noting(self, line: &str) -> JcoColumn {
-        report::notice(line);
-        self
     }
 }
