@@ -2,16 +2,19 @@
 //! exists and is intact, and (for unsettled grown arenas) move it if a guest
 //! allocator took it over. See docs/memory.md and docs/reentrancy.md.
 //!
-//! `enter` is inlined into every export wrapper, and the wrappers call the
-//! real implementation through a non-inlined function, so no wrapper has a
-//! stack frame: the stack pointer may still be unset when `enter` runs.
+//! Every export wrapper calls `enter` first and then the real
+//! implementation through a non-inlined function, so no wrapper has a stack
+//! frame. `enter` and what it calls on the way to placing the stack have
+//! none either (scalar locals only): the stack pointer may still be unset
+//! when `enter` runs. It is one shared function, not inlined into each of
+//! the fifty-odd wrappers, which keeps them a few bytes each.
 
 use crate::globals::{self, STATE_PLACING};
 use crate::placement::{self, Arena};
 use crate::state::placement_kind::GROWN_PAGES;
 use crate::state::State;
 
-#[inline(always)]
+#[inline(never)]
 pub fn enter() {
     let state = globals::state_address();
     if state <= STATE_PLACING {

@@ -59,6 +59,8 @@ p1_exports! {
     fn fd_write(fd: u32, iovs: u32, len: u32, out: u32) => fd_io::fd_write(fd, iovs, len, out),
         paused => fd_io::fd_write_paused;
     fn fd_read(fd: u32, iovs: u32, len: u32, out: u32) => fd_io::fd_read(fd, iovs, len, out);
+    fn fd_pwrite(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::fd_pwrite(fd, iovs, len, offset, out);
+    fn fd_pread(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::fd_pread(fd, iovs, len, offset, out);
     fn fd_seek(fd: u32, offset: i64, whence: u32, out: u32) => fd_io::fd_seek(fd, offset, whence, out);
     fn fd_tell(fd: u32, out: u32) => fd_io::fd_tell(fd, out);
     fn fd_close(fd: u32) => fd_meta::fd_close(fd);
@@ -91,8 +93,6 @@ p1_exports! {
     fn args_sizes_get(count: u32, size: u32) => args_env::args_sizes_get(count, size), then crate::entry::leave;
     fn environ_get(environ: u32, buf: u32) => args_env::environ_get(environ, buf);
     fn environ_sizes_get(count: u32, size: u32) => args_env::environ_sizes_get(count, size), then crate::entry::leave;
-    fn fd_pwrite(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::fd_pwrite(fd, iovs, len, offset, out);
-    fn fd_pread(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::fd_pread(fd, iovs, len, offset, out);
     fn path_open(fd: u32, lookup: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, out: u32)
         => path::path_open(fd, lookup, path, len, oflags, base, inheriting, fdflags, out);
     fn path_filestat_get(fd: u32, lookup: u32, path: u32, len: u32, out: u32) => path::path_filestat_get(fd, lookup, path, len, out);
@@ -140,8 +140,6 @@ p1_exports! {
     fn environ_get(environ: u32, buf: u32) => without_files::empty();
     fn args_sizes_get(count: u32, size: u32) => without_files::no_strings(count, size);
     fn environ_sizes_get(count: u32, size: u32) => without_files::no_strings(count, size);
-    fn fd_pwrite(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd, true);
-    fn fd_pread(fd: u32, iovs: u32, len: u32, offset: u64, out: u32) => fd_io::positioned_io_without_files(fd, false);
     fn path_open(fd: u32, lookup: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, out: u32)
         => without_files::bad_descriptor();
     fn path_filestat_get(fd: u32, lookup: u32, path: u32, len: u32, out: u32) => without_files::bad_descriptor();

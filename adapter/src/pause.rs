@@ -162,6 +162,7 @@ impl Pause {
     }
 
     /// Keeps a paused write to stdout (1) or stderr (2).
+    #[inline(never)]
     pub fn keep_output(&mut self, fd: u8, buf: usize, len: usize) {
         let mut used = self.output_len as usize;
         self.attention |= attention::OUTPUT;

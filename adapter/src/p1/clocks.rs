@@ -16,6 +16,7 @@ fn datetime_nanos(time: wall_clock::Datetime) -> Result<u64, Errno> {
 }
 
 /// The wall clock now (unpaused calls only), noted for paused reads.
+#[inline(never)]
 pub fn realtime_now(pause: &mut Pause) -> Result<u64, Errno> {
     let now = datetime_nanos(wall_clock::now())?;
     pause.observe_realtime(now);
@@ -24,13 +25,29 @@ pub fn realtime_now(pause: &mut Pause) -> Result<u64, Errno> {
 
 /// The monotonic clock (unpaused calls only); never less than an earlier
 /// answer, which a paused poll may have moved forward.
+#[inline(always)]
 pub fn monotonic_now(pause: &mut Pause) -> u64 {
     let now = pause.observe_monotonic(monotonic_clock::now());
     if !pause.realtime_known() {
-        // Gives a paused wall-clock read a base to start from.
-        let _ = realtime_now(pause);
+        first_realtime(pause);
     }
     now
+}
+
+/// Gives a paused wall-clock read a base to start from: once, on the
+/// first unpaused monotonic read.
+#[cold]
+#[inline(never)]
+fn first_realtime(pause: &mut Pause) {
+    let _ = realtime_now(pause);
+}
+
+/// `clock_time_get` of the wall clock; apart so that the monotonic clock,
+/// the hot one, needs no stack frame.
+#[inline(never)]
+fn store_realtime(pause: &mut Pause, out: u32) -> Result<(), Errno> {
+    store_u64(out, realtime_now(pause)?);
+    Ok(())
 }
 
 pub fn clock_res_get(_state: &mut State, id: u32, out: u32) -> Result<(), Errno> {
@@ -44,14 +61,14 @@ pub fn clock_res_get(_state: &mut State, id: u32, out: u32) -> Result<(), Errno>
     Ok(())
 }
 
+#[inline(always)]
 pub fn clock_time_get(state: &mut State, id: u32, _precision: u64, out: u32) -> Result<(), Errno> {
-    let now = match id {
-        clockid::REALTIME => realtime_now(&mut state.pause)?,
-        clockid::MONOTONIC => monotonic_now(&mut state.pause),
+    match id {
+        clockid::MONOTONIC => store_u64(out, monotonic_now(&mut state.pause)),
+        clockid::REALTIME => return store_realtime(&mut state.pause, out),
         clockid::PROCESS_CPUTIME | clockid::THREAD_CPUTIME => return Err(errno::BADF),
         _ => return Err(errno::INVAL),
-    };
-    store_u64(out, now);
+    }
     Ok(())
 }
 

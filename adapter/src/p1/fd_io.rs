@@ -32,6 +32,7 @@ struct Iovecs {
 }
 
 impl Iovecs {
+    #[inline(never)]
     fn scan(guest: Guest, list: u32, len: u32) -> Result<Iovecs, Errno> {
         let array_bytes = u64::from(len) * 8;
         if array_bytes > HOSTCALL_BUDGET {
@@ -98,19 +99,90 @@ impl Iovecs {
 }
 
 pub fn fd_write(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> Result<(), Errno> {
-    let iovecs = Iovecs::scan(Guest::of(state), iovs, iovs_len)?;
-    let d = state.descriptors.get(fd, &state.alloc)?;
-    // The descriptor decides before the buffer is looked at.
-    let n = match d.kind {
-        kind::STDOUT | kind::STDERR => {
-            let stream = stdio::output_stream(d);
-            iovecs.each(|buf, len, _| stdio::write_stream(stream, buf, len))?
-        }
+    transfer(state, fd, iovs, iovs_len, Direction::Write, None, nwritten)
+}
+
+pub fn fd_read(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> Result<(), Errno> {
+    transfer(state, fd, iovs, iovs_len, Direction::Read, None, nread)
+}
+
+pub fn fd_pwrite(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) -> Result<(), Errno> {
+    transfer(state, fd, iovs, iovs_len, Direction::Write, Some(offset), nwritten)
+}
+
+pub fn fd_pread(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> Result<(), Errno> {
+    transfer(state, fd, iovs, iovs_len, Direction::Read, Some(offset), nread)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Direction {
+    Read,
+    Write,
+}
+
+/// The four transfers in one: the iovecs are checked, then the descriptor
+/// decides (before any buffer is looked at) whether it takes this
+/// direction, and at an offset; then the bytes move, and the count is
+/// stored in `out`.
+#[inline(never)]
+fn transfer(
+    state: &mut State,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    direction: Direction,
+    offset: Option<u64>,
+    out: u32,
+) -> Result<(), Errno> {
+    let guest = Guest::of(state);
+    let iovecs = Iovecs::scan(guest, iovs, iovs_len)?;
+    let allocator = &state.alloc;
+    let d = state.descriptors.get(fd, allocator)?;
+    let reading = direction == Direction::Read;
+    // The stream of a standard stream descriptor; positioned I/O on one is
+    // ESPIPE, the wrong direction EBADF, as on the native host.
+    let stream = match (d.kind, reading) {
+        (kind::STDIN, true) | (kind::STDOUT | kind::STDERR, false) if offset.is_some() => return Err(errno::SPIPE),
+        (kind::STDIN, true) => stdio::input_stream(d),
+        (kind::STDOUT | kind::STDERR, false) => stdio::output_stream(d),
         #[cfg(not(feature = "proxy"))]
-        kind::FILE => iovecs.each(|buf, len, _| write_file(d, buf, len, None))?,
+        (kind::FILE, _) => 0,
         _ => return Err(errno::BADF),
     };
-    store_u32(nwritten, n as u32);
+    #[cfg(not(feature = "proxy"))]
+    if let (kind::FILE, true, Some(at), Some((buf, len))) = (d.kind, reading, offset, iovecs.first()) {
+        // The native host copies only what it read into the buffer: a
+        // buffer past the end of memory fails only if there was something
+        // to copy.
+        if guest.check(buf as u32, len as u64).is_err() {
+            return match super::files::read_nowhere(allocator, d, len, at)? {
+                0 => {
+                    store_u32(out, 0);
+                    Ok(())
+                }
+                _ => Err(errno::FAULT),
+            };
+        }
+    }
+    let n = iovecs.each(|buf, len, done| {
+        #[cfg(not(feature = "proxy"))]
+        if d.kind == kind::FILE {
+            let at = offset.map(|o| o.wrapping_add(done as u64));
+            return if reading { read_file(allocator, d, buf, len, at) } else { write_file(d, buf, len, at) };
+        }
+        if reading {
+            // Block for the first bytes only; later iovecs take what is
+            // already there, like readv(2).
+            read_stream(allocator, stream, buf, len, done == 0)
+        } else {
+            stdio::write_stream(stream, buf, len)
+        }
+    })?;
+    #[cfg(not(feature = "proxy"))]
+    if d.kind == kind::FILE && !reading && offset.is_none() && d.flags & crate::descriptors::flag::APPEND != 0 {
+        super::files::end_of_append(d)?;
+    }
+    store_u32(out, n as u32);
     Ok(())
 }
 
@@ -134,67 +206,6 @@ pub fn fd_write_paused(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nwr
     Ok(())
 }
 
-#[cfg(not(feature = "proxy"))]
-pub fn fd_pwrite(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) -> Result<(), Errno> {
-    let iovecs = Iovecs::scan(Guest::of(state), iovs, iovs_len)?;
-    let d = state.descriptors.get(fd, &state.alloc)?;
-    let n = match d.kind {
-        kind::FILE => iovecs.each(|buf, len, done| write_file(d, buf, len, Some(offset.wrapping_add(done as u64))))?,
-        // Writing to a stream at an offset: ESPIPE; anything else EBADF.
-        kind::STDOUT | kind::STDERR => return Err(errno::SPIPE),
-        _ => return Err(errno::BADF),
-    };
-    store_u32(nwritten, n as u32);
-    Ok(())
-}
-
-pub fn fd_read(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> Result<(), Errno> {
-    let iovecs = Iovecs::scan(Guest::of(state), iovs, iovs_len)?;
-    let allocator = &state.alloc;
-    let d = state.descriptors.get(fd, allocator)?;
-    // The descriptor decides before the buffer is looked at.
-    let n = match d.kind {
-        kind::STDIN => {
-            let stream = stdio::input_stream(d);
-            // Block for the first bytes only; later iovecs take what is
-            // already there, like readv(2).
-            iovecs.each(|buf, len, done| read_stream(allocator, stream, buf, len, done == 0))?
-        }
-        #[cfg(not(feature = "proxy"))]
-        kind::FILE => iovecs.each(|buf, len, _| read_file(allocator, d, buf, len, None))?,
-        _ => return Err(errno::BADF),
-    };
-    store_u32(nread, n as u32);
-    Ok(())
-}
-
-#[cfg(not(feature = "proxy"))]
-pub fn fd_pread(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> Result<(), Errno> {
-    let guest = Guest::of(state);
-    let iovecs = Iovecs::scan(guest, iovs, iovs_len)?;
-    let allocator = &state.alloc;
-    let d = state.descriptors.get(fd, allocator)?;
-    let n = match d.kind {
-        kind::FILE => match iovecs.first() {
-            // The native host copies only what it read into the buffer: a
-            // buffer past the end of memory fails only if there was
-            // something to copy.
-            Some((buf, len)) if guest.check(buf as u32, len as u64).is_err() => {
-                match super::files::read_nowhere(allocator, d, len, offset)? {
-                    0 => 0,
-                    _ => return Err(errno::FAULT),
-                }
-            }
-            _ => iovecs.each(|buf, len, done| read_file(allocator, d, buf, len, Some(offset.wrapping_add(done as u64))))?,
-        },
-        // Reading from a stream at an offset: ESPIPE; anything else EBADF.
-        kind::STDIN => return Err(errno::SPIPE),
-        _ => return Err(errno::BADF),
-    };
-    store_u32(nread, n as u32);
-    Ok(())
-}
-
 /// Reads into `[buf, buf + len)` straight from the host. End of stream is a
 /// zero-byte read; a blocking read that returns nothing (only possible for
 /// an empty buffer) is EINTR, as on the native host.
@@ -210,16 +221,6 @@ fn read_stream(allocator: &Allocator, stream: u32, buf: usize, len: usize, block
         Ok(bytes) => Ok(bytes.len()),
         Err(StreamError::Closed) => Ok(0),
         Err(error) => Err(errno::from_stream_error(error)),
-    }
-}
-
-/// fd_pread/fd_pwrite in the proxy flavour, which has no files: the error
-/// positioned I/O gets on a standard stream or a bad descriptor.
-#[cfg(feature = "proxy")]
-pub fn positioned_io_without_files(state: &mut State, fd: u32, write: bool) -> Result<(), Errno> {
-    match state.descriptors.get(fd, &state.alloc)? {
-        d if (d.kind == kind::STDIN) != write => Err(errno::SPIPE),
-        _ => Err(errno::BADF),
     }
 }
 

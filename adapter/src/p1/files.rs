@@ -45,16 +45,11 @@ pub fn descriptor_filetype(d: &mut Descriptor) -> Result<u8, Errno> {
 
 /// Writes to a file at `offset`, or at its position (advancing it). On an
 /// O_APPEND descriptor every write appends, `pwrite` included (Linux
-/// semantics, as the native host implements them), and a write at the
-/// position (not a positional one) leaves the position at the new end of
-/// the file, even when it wrote nothing.
+/// semantics, as the native host implements them); the caller then moves
+/// the position to the end of the file (`end_of_append`).
 pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
     if d.flags & flag::APPEND != 0 {
-        let written = append(d, buf, len)?;
-        if offset.is_none() {
-            d.position = stat(d.handle)?.size;
-        }
-        return Ok(written);
+        return append(d, buf, len);
     }
     let at = offset.unwrap_or(d.position);
     // SAFETY: the guest's buffer, bounds checked by the caller.
@@ -64,6 +59,14 @@ pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64
         d.position += written;
     }
     Ok(written as usize)
+}
+
+/// After appending at the position (not a positional write): the position
+/// is the new end of the file, even when nothing was written, as on the
+/// native host. Once per call, not per iovec.
+pub fn end_of_append(d: &mut Descriptor) -> Result<(), Errno> {
+    d.position = stat(d.handle)?.size;
+    Ok(())
 }
 
 /// Appends through the descriptor's append stream, opened on first use. A

@@ -165,41 +165,46 @@ impl<'a> ImportPlan<'a> {
     /// Sends the host's allocations to the scratch area, spilling into
     /// transient pages when it is full.
     pub fn into_scratch(allocator: &'a Allocator) -> Self {
-        let cells = allocator.load();
-        let (base, end) = (cells.scratch_base as usize, cells.scratch_end as usize);
-        Self::begin(allocator, base, end - base, true)
+        let cells = allocator.cells.get();
+        // SAFETY: the cells are plain data in the live state block.
+        let (base, end) = unsafe {
+            (
+                core::ptr::read_volatile(core::ptr::addr_of!((*cells).scratch_base)),
+                core::ptr::read_volatile(core::ptr::addr_of!((*cells).scratch_end)),
+            )
+        };
+        Self::begin(allocator, base as usize, (end - base) as usize, true)
     }
 
+    #[inline(never)]
     fn begin(allocator: &'a Allocator, ptr: usize, len: usize, may_spill: bool) -> Self {
-        let mut cells = allocator.load();
-        let saved = cells.region;
-        cells.region = Region { cursor: ptr as u32, end: (ptr + len) as u32, may_spill: may_spill as u32 };
-        allocator.store(cells);
-        ImportPlan { allocator, saved, spill_mark: cells.spill.used_end }
+        let cells = allocator.cells.get();
+        let region = Region { cursor: ptr as u32, end: (ptr + len) as u32, may_spill: may_spill as u32 };
+        // SAFETY: the cells are plain data in the live state block; no
+        // import call is in progress, so nobody else accesses them now.
+        unsafe {
+            let saved = core::ptr::read_volatile(core::ptr::addr_of!((*cells).region));
+            core::ptr::write_volatile(core::ptr::addr_of_mut!((*cells).region), region);
+            let spill_mark = core::ptr::read_volatile(core::ptr::addr_of!((*cells).spill.used_end));
+            ImportPlan { allocator, saved, spill_mark }
+        }
     }
 }
 
 impl Drop for ImportPlan<'_> {
+    #[inline(never)]
     fn drop(&mut self) {
-        let mut cells = self.allocator.load();
-        cells.region = self.saved;
-        release_spill(&mut cells.spill, self.spill_mark);
-        self.allocator.store(cells);
-    }
-}
-
-impl Allocator {
-    #[inline(always)]
-    fn load(&self) -> Cells {
-        // SAFETY: the cells are plain data in the live state block; between
-        // import calls nobody writes them concurrently (single thread).
-        unsafe { core::ptr::read_volatile(self.cells.get()) }
-    }
-
-    #[inline(always)]
-    fn store(&self, cells: Cells) {
-        // SAFETY: as in `load`.
-        unsafe { core::ptr::write_volatile(self.cells.get(), cells) }
+        let cells = self.allocator.cells.get();
+        // SAFETY: as in `begin`; the import calls made under the plan have
+        // returned.
+        unsafe {
+            core::ptr::write_volatile(core::ptr::addr_of_mut!((*cells).region), self.saved);
+            let spill = core::ptr::addr_of_mut!((*cells).spill);
+            let mut current = core::ptr::read_volatile(spill);
+            if release_spill(&mut current, self.spill_mark) {
+                core::ptr::write_volatile(spill, current);
+            }
+        }
     }
 }
 
@@ -208,14 +213,17 @@ impl Allocator {
 /// adopts pages grown by others as fresh heap and assumes they are zero.
 /// A region grown during the plan lies above any earlier one (memory only
 /// grows upwards), so a mark below the current region means all of it.
-fn release_spill(spill: &mut Spill, mark: u32) {
+/// Returns whether `spill` changed.
+fn release_spill(spill: &mut Spill, mark: u32) -> bool {
     if spill.base == 0 {
-        return;
+        return false;
     }
     let from = mark.max(spill.base);
-    if spill.used_end > from {
-        // SAFETY: `[from, used_end)` lies inside the spill pages.
-        unsafe { crate::memory::fill(from as usize, 0, (spill.used_end - from) as usize) };
-        spill.used_end = from;
+    if spill.used_end <= from {
+        return false;
     }
+    // SAFETY: `[from, used_end)` lies inside the spill pages.
+    unsafe { crate::memory::fill(from as usize, 0, (spill.used_end - from) as usize) };
+    spill.used_end = from;
+    true
 }

@@ -44,7 +44,7 @@ fn spill_alloc(spill: &mut Spill, settled: bool, len: usize, align: usize) -> us
         if needed > spill.end as usize {
             let pages = (needed - spill.end as usize).div_ceil(PAGE_SIZE);
             if memory::grow(pages).is_none() {
-                crate::fatal!("cannot grow memory for a host result of size", len);
+                no_memory_for_result(len);
             }
             spill.end += (pages * PAGE_SIZE) as u32;
             spill.pages_at_grow = memory::size_pages() as u32;
@@ -59,7 +59,7 @@ fn spill_alloc(spill: &mut Spill, settled: bool, len: usize, align: usize) -> us
     }
     let pages = (len + align).div_ceil(PAGE_SIZE);
     let Some(base) = memory::grow(pages) else {
-        crate::fatal!("cannot grow memory for a host result of size", len);
+        no_memory_for_result(len);
     };
     let start = align_up(base, align);
     spill.base = base as u32;
@@ -67,6 +67,12 @@ fn spill_alloc(spill: &mut Spill, settled: bool, len: usize, align: usize) -> us
     spill.used_end = (start + len) as u32;
     spill.pages_at_grow = memory::size_pages() as u32;
     start
+}
+
+#[cold]
+#[inline(never)]
+fn no_memory_for_result(len: usize) -> ! {
+    crate::fatal!("cannot grow memory for a host result of size", len)
 }
 
 /// The realloc wit-component uses to lower results of the adapter's imports.
