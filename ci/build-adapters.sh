@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
+# finalize shrinks each adapter with wasm-opt.
+ci/install-binaryen.sh
 out=target/adapters
 # Start clean so no artifact of an earlier layout lingers.
 rm -rf "$out"

@@ -14,3 +14,5 @@ if ! command -v go >/dev/null; then
   exit 1
 fi
 ci/install-wasmtime.sh
+# The adapters are shrunk with wasm-opt when p1-convert's build makes them.
+ci/install-binaryen.sh

@@ -58,4 +58,6 @@ for release in "$GO_OLD_VERSION" "${GO_WASMEXPORT_VERSION:-go1.24.13}"; do
     log "could not fetch $release through the module proxy; the tests that need it will say they skipped"
   fi
 done
+# wasm-opt, which finalize runs on every adapter built.
+ci/install-binaryen.sh
 log "ready"

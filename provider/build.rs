@@ -1,7 +1,8 @@
 //! Builds the adapter flavours (as `ci/build-adapters.sh` does) so that the
 //! crate can embed them: a nested `cargo build` of the adapter crate for
 //! `wasm32-unknown-unknown` into a target directory of its own (the outer
-//! build holds the lock on the workspace's), then `finalize`.
+//! build holds the lock on the workspace's), then `finalize` (which runs
+//! wasm-opt: `ci/install-binaryen.sh`).
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -26,11 +27,13 @@ fn main() -> Result<()> {
         watch(&workspace.join(watched))?;
     }
     let target_dir = out.join("adapter-target");
+    let wasm_opt = finalize::optimize::locate(workspace)?;
+    println!("cargo:rerun-if-env-changed=WASM_OPT");
     for (name, features) in VARIANTS {
         build(workspace, &target_dir, features)?;
         let built = target_dir.join("wasm32-unknown-unknown/adapter/wasi_snapshot_preview1.wasm");
         let bytes = std::fs::read(&built).with_context(|| format!("reading {}", built.display()))?;
-        let finished = finalize::finalize(&bytes)?;
+        let finished = finalize::finish(&bytes, &wasm_opt)?;
         std::fs::write(out.join(format!("{name}.wasm")), finished)?;
     }
     Ok(())

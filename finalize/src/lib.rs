@@ -1,4 +1,4 @@
-//! Post-link clean-up of a built adapter.
+//! Post-link clean-up of a built adapter, then shrinking it (`optimize`).
 //!
 //! wasm-ld and rustc give every wasm cdylib two things an adapter must not
 //! have, and no linker flag removes them:
@@ -12,6 +12,14 @@
 
 use anyhow::{bail, Context, Result};
 use wasmparser::{ExternalKind, Operator, Parser, Payload, TypeRef};
+
+pub mod optimize;
+
+/// The whole post-link step: the clean-up below, then `wasm-opt -Oz`
+/// (`optimize`) with the wasm-opt at `wasm_opt`.
+pub fn finish(wasm: &[u8], wasm_opt: &std::path::Path) -> Result<Vec<u8>> {
+    optimize::optimize(&finalize(wasm)?, wasm_opt)
+}
 
 /// Exported linker globals that carry no meaning for an adapter.
 const LINKER_GLOBALS: [&str; 2] = ["__heap_base", "__data_end"];

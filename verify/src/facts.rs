@@ -44,9 +44,12 @@ pub(crate) struct ModuleFacts<'a> {
     pub has_start: bool,
     pub custom_sections: Vec<&'a str>,
     pub global_names: Vec<GlobalName<'a>>,
-    /// For each defined function, in order: does its body read or write a
-    /// global before its first call?
-    pub touches_global_before_call: Vec<bool>,
+    /// For each defined function, in order: the globals its body reads or
+    /// writes before its first call.
+    pub globals_before_call: Vec<Vec<u32>>,
+    /// How many times each global is lowered the way a stack frame's
+    /// prologue lowers the stack pointer (`global.get; i32.const; i32.sub`).
+    pub lowered_like_a_stack: std::collections::BTreeMap<u32, u32>,
 }
 
 impl<'a> ModuleFacts<'a> {
@@ -89,7 +92,8 @@ impl<'a> ModuleFacts<'a> {
                 }
                 Payload::StartSection { .. } => facts.has_start = true,
                 Payload::CodeSectionEntry(body) => {
-                    facts.touches_global_before_call.push(touches_global_before_call(&body)?)
+                    facts.globals_before_call.push(globals_before_call(&body)?);
+                    count_stack_lowering(&body, &mut facts.lowered_like_a_stack)?;
                 }
                 Payload::ElementSection(reader) => facts.element_segments = Some(reader.count()),
                 Payload::DataCountSection { .. } => facts.has_data_count = true,
@@ -135,15 +139,38 @@ impl<'a> ModuleFacts<'a> {
     }
 }
 
-fn touches_global_before_call(body: &wasmparser::FunctionBody<'_>) -> Result<bool, BinaryReaderError> {
+impl ModuleFacts<'_> {
+    /// The stack pointer: the global that function prologues lower (the
+    /// linker's `__stack_pointer`, whose name is stripped), if any function
+    /// has a frame.
+    pub fn stack_pointer(&self) -> Option<u32> {
+        self.lowered_like_a_stack.iter().max_by_key(|(_, count)| **count).map(|(global, _)| *global)
+    }
+}
+
+fn globals_before_call(body: &wasmparser::FunctionBody<'_>) -> Result<Vec<u32>, BinaryReaderError> {
+    let mut touched = Vec::new();
     for op in body.get_operators_reader()? {
         match op? {
-            Operator::Call { .. } | Operator::ReturnCall { .. } => return Ok(false),
-            Operator::GlobalGet { .. } | Operator::GlobalSet { .. } => return Ok(true),
+            Operator::Call { .. } | Operator::ReturnCall { .. } => break,
+            Operator::GlobalGet { global_index } | Operator::GlobalSet { global_index } => touched.push(global_index),
             _ => {}
         }
     }
-    Ok(false)
+    Ok(touched)
+}
+
+fn count_stack_lowering(
+    body: &wasmparser::FunctionBody<'_>,
+    counts: &mut std::collections::BTreeMap<u32, u32>,
+) -> Result<(), BinaryReaderError> {
+    let ops: Vec<Operator<'_>> = body.get_operators_reader()?.into_iter().collect::<Result<_, _>>()?;
+    for window in ops.windows(3) {
+        if let [Operator::GlobalGet { global_index }, Operator::I32Const { .. }, Operator::I32Sub] = window {
+            *counts.entry(*global_index).or_default() += 1;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn is_function(kind: ExternalKind) -> bool {

@@ -94,8 +94,8 @@ pub enum Violation {
 
     MissingComponentType,
 
-    /// An export reads or writes a global before its first call, i.e. before
-    /// the adapter's entry code has placed the stack.
+    /// An export reads or writes the stack pointer before its first call,
+    /// i.e. before the adapter's entry code has placed the stack.
     GlobalBeforeEntry {
         name: String,
     },
@@ -172,7 +172,7 @@ impl fmt::Display for Violation {
             }
             GlobalBeforeEntry { name } => write!(
                 f,
-                "export `{name}` touches a global before calling the adapter's entry code (a stack frame before the stack exists)"
+                "export `{name}` touches the stack pointer before calling the adapter's entry code (a stack frame before the stack exists)"
             ),
         }
     }

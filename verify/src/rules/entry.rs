@@ -1,9 +1,9 @@
 //! Entry discipline: an exported function must not touch the stack pointer
-//! (or any global) before it calls into the adapter's entry code. The
-//! adapter places its stack on the first call, so a wrapper that set up a
-//! stack frame first would write through an unset stack pointer
-//! (docs/reentrancy.md). The exports' bodies start with a call to the
-//! global accessor instead.
+//! before it calls into the adapter's entry code. The adapter places its
+//! stack on the first call, so a wrapper that set up a stack frame first
+//! would write through an unset stack pointer (docs/reentrancy.md). The
+//! stack pointer is recognised by how prologues lower it; a module with no
+//! frames at all has none to recognise, and then no global may be touched.
 
 use crate::facts::{is_function, ModuleFacts};
 use crate::{Build, Violation};
@@ -19,7 +19,12 @@ pub(super) fn check(facts: &ModuleFacts, _: Build, out: &mut Vec<Violation>) {
             continue;
         }
         let Some(defined) = export.index.checked_sub(first_defined) else { continue };
-        if facts.touches_global_before_call.get(defined as usize) == Some(&true) {
+        let touched = facts.globals_before_call.get(defined as usize).map_or(&[][..], Vec::as_slice);
+        let violates = match facts.stack_pointer() {
+            Some(stack_pointer) => touched.contains(&stack_pointer),
+            None => !touched.is_empty(),
+        };
+        if violates {
             out.push(Violation::GlobalBeforeEntry { name: export.name.to_owned() });
         }
     }

@@ -1,0 +1,79 @@
+//! Shrinking the adapter with Binaryen's `wasm-opt -Oz`.
+//!
+//! LLVM's output still has room: wasm-opt merges duplicate code, inlines
+//! the globals accessors and single-use functions, and re-allocates locals,
+//! taking about a seventh off every flavour. The result is checked by
+//! `verify` and by the same tests as before, and the version is pinned
+//! (`ci/install-binaryen.sh`) so every machine builds the same bytes.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The Binaryen release `ci/install-binaryen.sh` installs.
+pub const BINARYEN_MAJOR: &str = "132";
+
+/// Where `ci/install-binaryen.sh` puts wasm-opt, below the workspace.
+const INSTALLED: &str = "target/tools/binaryen/node_modules/.bin/wasm-opt";
+
+/// The wasm features the adapter is built with (rustc's defaults for
+/// wasm32-unknown-unknown); wasm-opt must know them to keep the code valid,
+/// and may use nothing beyond them.
+const FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-multivalue",
+    "--enable-reference-types",
+];
+
+/// Finds wasm-opt: `$WASM_OPT`, else the one `ci/install-binaryen.sh`
+/// installed below `workspace`.
+pub fn locate(workspace: &Path) -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("WASM_OPT") {
+        return Ok(PathBuf::from(path));
+    }
+    let installed = workspace.join(INSTALLED);
+    if installed.exists() {
+        return Ok(installed);
+    }
+    bail!(
+        "wasm-opt not found at {}: run ci/install-binaryen.sh (or set WASM_OPT to Binaryen {BINARYEN_MAJOR}'s wasm-opt)",
+        installed.display()
+    )
+}
+
+/// Runs `wasm-opt -Oz` on `wasm` and returns the result. Custom sections
+/// (the adapter's `component-type`) are kept.
+pub fn optimize(wasm: &[u8], wasm_opt: &Path) -> Result<Vec<u8>> {
+    let version = Command::new(wasm_opt)
+        .arg("--version")
+        .output()
+        .with_context(|| format!("running {}", wasm_opt.display()))?;
+    let version = String::from_utf8_lossy(&version.stdout);
+    if !version.contains(&format!("version_{BINARYEN_MAJOR}")) {
+        bail!("{} is {}, but the adapters are built with Binaryen {BINARYEN_MAJOR} (ci/install-binaryen.sh)", wasm_opt.display(), version.trim());
+    }
+    let dir = std::env::temp_dir().join(format!("adapter-wasm-opt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (input, output) = (dir.join("in.wasm"), dir.join("out.wasm"));
+    std::fs::write(&input, wasm)?;
+    let status = Command::new(wasm_opt)
+        .arg("-Oz")
+        .args(FEATURES)
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .status()
+        .with_context(|| format!("running {}", wasm_opt.display()))?;
+    if !status.success() {
+        bail!("wasm-opt failed ({status})");
+    }
+    let optimized = std::fs::read(&output)?;
+    let _ = std::fs::remove_dir_all(&dir);
+    wasmparser::Validator::new()
+        .validate_all(&optimized)
+        .context("wasm-opt's output does not validate")?;
+    Ok(optimized)
+}
