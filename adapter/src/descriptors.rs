@@ -9,6 +9,16 @@
 use crate::errno::{self, Errno};
 use crate::wasi::abi::Allocator;
 
+#[cfg(not(feature = "proxy"))]
+pub use crate::preopens::Preopen;
+/// Where a preopened directory came from (the proxy flavour has none).
+#[cfg(feature = "proxy")]
+#[allow(dead_code)]
+pub struct Preopen {
+    pub index: u32,
+    pub name_len: u32,
+}
+
 /// Capacity of the table inside the state block: all that the low-memory
 /// arena of Go modules can hold (docs/memory.md), and enough for Go's own
 /// `os` package tests, which hold about 150 at once. In grown arenas the
@@ -17,66 +27,125 @@ pub const INLINE_CAPACITY: usize = 256;
 /// The most descriptors a grown table holds (20 MiB of entries).
 pub const MAX_CAPACITY: usize = 1 << 20;
 
-pub mod kind {
-    /// Above every number used so far.
-    pub const FREE: u8 = 0;
-    pub const STDIN: u8 = 1;
-    pub const STDOUT: u8 = 2;
-    pub const STDERR: u8 = 3;
-    /// A regular file or anything else that is not a directory.
-    pub const FILE: u8 = 4;
-    pub const DIRECTORY: u8 = 5;
-    /// Reserved by `adapter_open_badfd`: occupied, but every use is EBADF.
-    pub const BAD: u8 = 6;
+/// One slot of the table, 20 bytes (the Go arena is small: 4-byte
+/// alignment keeps the 64-bit position from padding it to 24). Variants
+/// own their host resources: replacing or dropping a slot's descriptor
+/// releases them. A zeroed slot is `Free`.
+#[repr(u8)]
+pub enum Descriptor {
+    /// Above every number used so far: what zeroed memory reads as, never
+    /// built in code.
+    #[allow(dead_code)]
+    Free = 0,
     /// Closed (or renumbered away); handed out again before any new number.
-    pub const RELEASED: u8 = 7;
+    Released,
+    /// Reserved by `adapter_open_badfd`: occupied, but every use is EBADF.
+    Bad,
+    /// The standard streams; the host's stream is fetched on first use.
+    Stdin { filetype: CachedFiletype, stream: InputStream },
+    Stdout { filetype: CachedFiletype, stream: OutputStream },
+    Stderr { filetype: CachedFiletype, stream: OutputStream },
+    /// A regular file or anything else that is not a directory.
+    #[cfg(not(feature = "proxy"))]
+    File {
+        /// `fdflags::APPEND` / `fdflags::NONBLOCK` as the guest set them.
+        flags: u8,
+        /// The P1 filetype, fetched when the file was opened.
+        filetype: u8,
+        handle: FsDescriptor,
+        /// Output stream appends go through, opened on first use.
+        append: OutputStream,
+        position: Position,
+    },
+    #[cfg(not(feature = "proxy"))]
+    Directory {
+        /// Whether this is a preopen: then `index` is its place in
+        /// `get-directories` and `name_len` its name's length, which move
+        /// with the descriptor on `fd_renumber`.
+        is_preopen: bool,
+        handle: FsDescriptor,
+        index: u32,
+        name_len: u32,
+    },
 }
 
-/// `flags` bits.
-pub mod flag {
-    /// A preopened directory: `position` holds its identity (see
-    /// `Descriptor::preopen`).
-    pub const PREOPEN: u8 = 1 << 0;
-    /// The guest asked for O_APPEND.
-    pub const APPEND: u8 = 1 << 1;
-    /// The guest asked for O_NONBLOCK (files only; see fd_fdstat_set_flags).
-    pub const NONBLOCK: u8 = 1 << 2;
-    /// `filetype` holds a value fetched from the host.
-    #[cfg_attr(feature = "proxy", allow(dead_code))]
-    pub const FILETYPE_KNOWN: u8 = 1 << 3;
-}
+const _: () = assert!(core::mem::size_of::<Descriptor>() <= 20);
 
-/// One slot, 20 bytes (4-byte packing keeps the 64-bit position from
-/// padding the entry to 24: the Go arena is small).
-#[repr(C, packed(4))]
+/// A P1 filetype fetched from the host on first use: 0 while unknown, the
+/// filetype plus one after.
 #[derive(Clone, Copy)]
-pub struct Descriptor {
-    pub kind: u8,
-    pub flags: u8,
-    /// P1 filetype, valid when `flag::FILETYPE_KNOWN` is set.
-    pub filetype: u8,
-    pub reserved: u8,
-    /// Filesystem descriptor (files, directories) or input stream (stdin);
-    /// 0 when not fetched yet. Resource handles are never 0.
-    pub handle: u32,
-    /// Output stream: stdout/stderr, or the append stream of a file.
-    pub stream: u32,
-    /// Files: the current offset. Preopened directories: the preopen's
-    /// index in `get-directories` (low half) and its name length (high
-    /// half), so that the identity moves with the descriptor on
-    /// `fd_renumber`.
-    pub position: u64,
+#[cfg_attr(feature = "proxy", allow(dead_code))]
+pub struct CachedFiletype(u8);
+
+#[cfg_attr(feature = "proxy", allow(dead_code))]
+impl CachedFiletype {
+    pub const UNKNOWN: CachedFiletype = CachedFiletype(0);
+
+    pub fn get_or(&mut self, fetch: impl FnOnce() -> u8) -> u8 {
+        if self.0 == 0 {
+            self.0 = fetch() + 1;
+        }
+        self.0 - 1
+    }
 }
 
-const _: () = assert!(core::mem::size_of::<Descriptor>() == 20);
+/// A 64-bit file position kept as two words, so that the slot needs only
+/// 4-byte alignment.
+#[derive(Clone, Copy)]
+pub struct Position([u32; 2]);
+
+#[cfg_attr(feature = "proxy", allow(dead_code))]
+impl Position {
+    pub const ZERO: Position = Position([0, 0]);
+
+    pub fn get(self) -> u64 {
+        u64::from(self.0[0]) | u64::from(self.0[1]) << 32
+    }
+
+    pub fn set(&mut self, value: u64) {
+        self.0 = [value as u32, (value >> 32) as u32];
+    }
+}
+
+/// An owned `wasi:filesystem` descriptor, dropped with the slot.
+#[cfg(not(feature = "proxy"))]
+pub struct FsDescriptor(pub u32);
 
 #[cfg(not(feature = "proxy"))]
-use crate::preopens::Preopen;
-#[cfg(feature = "proxy")]
-#[allow(dead_code)]
-pub struct Preopen {
-    pub index: u32,
-    pub name_len: u32,
+impl Drop for FsDescriptor {
+    fn drop(&mut self) {
+        crate::wasi::filesystem::types::drop_descriptor(self.0);
+    }
+}
+
+/// An owned input stream, 0 until fetched; dropped with the slot.
+pub struct InputStream(pub u32);
+
+impl Drop for InputStream {
+    fn drop(&mut self) {
+        if self.0 != 0 {
+            crate::wasi::io::streams::drop_input_stream(self.0);
+        }
+    }
+}
+
+/// An owned output stream, 0 until opened; dropped with the slot.
+pub struct OutputStream(pub u32);
+
+#[cfg_attr(feature = "proxy", allow(dead_code))]
+impl OutputStream {
+    /// Drops the stream now (a failed append stream), leaving 0.
+    pub fn close(&mut self) {
+        drop(core::mem::replace(self, OutputStream(0)));
+    }
+}
+
+impl Drop for OutputStream {
+    fn drop(&mut self) {
+        if self.0 != 0 {
+            crate::wasi::io::streams::drop_output_stream(self.0);
+        }
+    }
 }
 
 #[repr(C)]
@@ -95,11 +164,15 @@ pub struct Descriptors {
 }
 
 impl Descriptors {
+    /// Sets up a zeroed table: the standard streams at 0, 1 and 2.
     pub fn init(&mut self) {
         self.capacity = INLINE_CAPACITY as u32;
-        self.inline[0].kind = kind::STDIN;
-        self.inline[1].kind = kind::STDOUT;
-        self.inline[2].kind = kind::STDERR;
+        let filetype = CachedFiletype::UNKNOWN;
+        // The slots are zeroed (`Free`, which owns nothing): writing over
+        // them without dropping is what assignment would do anyway.
+        self.inline[0] = Descriptor::Stdin { filetype, stream: InputStream(0) };
+        self.inline[1] = Descriptor::Stdout { filetype, stream: OutputStream(0) };
+        self.inline[2] = Descriptor::Stderr { filetype, stream: OutputStream(0) };
         self.high_water = 3;
     }
 
@@ -148,7 +221,7 @@ impl Descriptors {
     /// the standard streams, and for tables whose preopens were fetched.
     pub fn get_loaded(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
         match self.entries().get_mut(fd as usize) {
-            Some(d) if d.is_open() => Ok(d),
+            Some(d) if !matches!(d, Descriptor::Free | Descriptor::Released | Descriptor::Bad) => Ok(d),
             _ => Err(errno::BADF),
         }
     }
@@ -174,7 +247,7 @@ impl Descriptors {
             let entries = self.entries();
             loop {
                 fd -= 1;
-                if entries[fd].kind == kind::RELEASED {
+                if matches!(entries[fd], Descriptor::Released) {
                     break;
                 }
             }
@@ -187,7 +260,8 @@ impl Descriptors {
             self.high_water += 1;
             self.high_water as usize - 1
         };
-        self.entries()[fd] = descriptor;
+        // The slot is Free or Released, which own nothing.
+        core::mem::forget(core::mem::replace(&mut self.entries()[fd], descriptor));
         Ok(fd as u32)
     }
 
@@ -209,11 +283,10 @@ impl Descriptors {
         Ok(base + pages * PAGE_SIZE)
     }
 
-    /// Removes `fd` and returns what it held, so the caller drops resources.
+    /// Removes `fd` and returns what it held; dropping that releases its
+    /// host resources.
     pub fn remove(&mut self, fd: u32, allocator: &Allocator) -> Result<Descriptor, Errno> {
-        let slot = self.get(fd, allocator)?;
-        let old = *slot;
-        slot.release();
+        let old = core::mem::replace(self.get(fd, allocator)?, Descriptor::Released);
         self.released += 1;
         Ok(old)
     }
@@ -221,18 +294,14 @@ impl Descriptors {
     /// `fd_renumber`: moves the open `from` onto the open `to` and returns
     /// what `to` held; `from` becomes free.
     pub fn renumber(&mut self, from: u32, to: u32, allocator: &Allocator) -> Result<Descriptor, Errno> {
-        let moved = *self.get(from, allocator)?;
-        let slot = self.get(to, allocator)?;
-        let old = core::mem::replace(slot, moved);
-        self.entries()[from as usize].release();
-        self.released += 1;
-        Ok(old)
+        let moved = self.remove(from, allocator)?;
+        Ok(core::mem::replace(self.get(to, allocator)?, moved))
     }
 
     pub fn remove_bad(&mut self, fd: u32) -> Result<(), Errno> {
         match self.entries().get_mut(fd as usize) {
-            Some(slot) if slot.kind == kind::BAD => {
-                slot.release();
+            Some(slot @ Descriptor::Bad) => {
+                *slot = Descriptor::Released;
                 self.released += 1;
                 Ok(())
             }
@@ -247,13 +316,14 @@ impl Descriptors {
     fn load_preopens(&mut self, allocator: &Allocator) {
         self.preopens_loaded = 1;
         crate::preopens::each(allocator, |handle, preopen| {
-            let descriptor = Descriptor {
-                flags: flag::PREOPEN | flag::FILETYPE_KNOWN,
-                filetype: crate::p1::types::filetype::DIRECTORY,
-                position: u64::from(preopen.index) | u64::from(preopen.name_len) << 32,
-                ..Descriptor::new(kind::DIRECTORY, handle)
+            let descriptor = Descriptor::Directory {
+                is_preopen: true,
+                handle: FsDescriptor(handle),
+                index: preopen.index,
+                name_len: preopen.name_len,
             };
-            self.push(descriptor).is_ok()
+            // A full table drops the descriptor, which releases the handle.
+            let _ = self.push(descriptor);
         });
     }
 
@@ -264,41 +334,12 @@ impl Descriptors {
 }
 
 impl Descriptor {
-    pub const EMPTY: Descriptor = Descriptor {
-        kind: kind::FREE,
-        flags: 0,
-        filetype: 0,
-        reserved: 0,
-        handle: 0,
-        stream: 0,
-        position: 0,
-    };
-
-    /// A reservation (`adapter_open_badfd`): occupied, every use EBADF.
-    pub fn bad() -> Descriptor {
-        Descriptor { kind: kind::BAD, ..Descriptor::EMPTY }
-    }
-
-    #[cfg_attr(feature = "proxy", allow(dead_code))]
-    pub fn new(kind: u8, handle: u32) -> Descriptor {
-        Descriptor { kind, handle, ..Descriptor::EMPTY }
-    }
-
-    fn is_open(&self) -> bool {
-        !matches!(self.kind, kind::FREE | kind::BAD | kind::RELEASED)
-    }
-
-    fn release(&mut self) {
-        *self = Descriptor { kind: kind::RELEASED, ..Descriptor::EMPTY };
-    }
-
     /// The preopen this descriptor is, if it is one.
-    #[cfg_attr(feature = "proxy", allow(dead_code))]
     pub fn preopen(&self) -> Option<Preopen> {
-        if self.flags & flag::PREOPEN == 0 {
-            return None;
+        match *self {
+            #[cfg(not(feature = "proxy"))]
+            Descriptor::Directory { is_preopen: true, index, name_len, .. } => Some(Preopen { index, name_len }),
+            _ => None,
         }
-        let identity = self.position;
-        Some(Preopen { index: identity as u32, name_len: (identity >> 32) as u32 })
     }
 }

@@ -67,13 +67,13 @@ fn borrow_stack_for_report() {
 #[cold]
 #[inline(never)]
 fn placement_reentered() -> ! {
-    crate::fatal!("adapter entered while its memory was being placed; the adapter global was overwritten")
+    crate::fatal!("entered again while placing its memory: its global was overwritten")
 }
 
 #[cold]
 #[inline(never)]
 fn placement_failed() -> ! {
-    crate::fatal!("cannot place the adapter's state: memory.grow failed (memory is at its maximum)")
+    crate::fatal!("cannot place its state: memory.grow failed (memory at its maximum)")
 }
 
 #[inline(never)]
@@ -193,7 +193,7 @@ fn rearm(base: usize) {
 #[cold]
 #[inline(never)]
 fn relocation_failed() -> ! {
-    crate::fatal!("cannot grow memory to move the adapter's state away from the guest's heap")
+    crate::fatal!("cannot grow memory to move its state away from the guest's heap")
 }
 
 #[inline(never)]

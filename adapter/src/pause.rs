@@ -24,7 +24,7 @@
 //! * everything else answers ENOTSUP (docs/reentrancy.md lists them);
 //!   `proc_exit` cannot be served at all: exiting is a host call.
 
-use crate::descriptors::{kind, Descriptors};
+use crate::descriptors::{Descriptor, Descriptors};
 use crate::errno::{self, Errno};
 use crate::memory;
 use crate::wasi::abi::{Allocator, ImportPlan};
@@ -234,9 +234,10 @@ impl Pause {
 /// Writes kept output; errors are dropped, as the paused write already
 /// reported success. Standard streams need no preopens.
 fn write_to(descriptors: &mut Descriptors, fd: u32, buf: usize, len: usize) {
-    if let Ok(d) = descriptors.get_loaded(fd) {
-        if matches!(d.kind, kind::STDOUT | kind::STDERR) {
-            let _ = crate::stdio::write_stream(crate::stdio::output_stream(d), buf, len);
-        }
-    }
+    let stream = match descriptors.get_loaded(fd) {
+        Ok(Descriptor::Stdout { stream, .. }) => crate::stdio::stdout_or_stderr(stream, true),
+        Ok(Descriptor::Stderr { stream, .. }) => crate::stdio::stdout_or_stderr(stream, false),
+        _ => return,
+    };
+    let _ = crate::stdio::write_stream(stream, buf, len);
 }

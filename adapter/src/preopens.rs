@@ -12,16 +12,13 @@ pub struct Preopen {
 }
 
 /// Asks the host for the preopens and hands each to `install`, which takes
-/// ownership of the handle and returns false when it has no room (the
-/// handle is then released here).
-pub fn each(allocator: &Allocator, mut install: impl FnMut(u32, Preopen) -> bool) {
+/// ownership of the handle (and releases it if it has no room).
+pub fn each(allocator: &Allocator, mut install: impl FnMut(u32, Preopen)) {
     let plan = ImportPlan::into_scratch(allocator);
     let list = preopens::get_directories(&plan);
     for index in 0..list.len() {
         let (handle, name) = list.get(index);
-        if !install(handle, Preopen { index: index as u32, name_len: name.len }) {
-            types::drop_descriptor(handle);
-        }
+        install(handle, Preopen { index: index as u32, name_len: name.len });
     }
 }
 

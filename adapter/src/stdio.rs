@@ -1,25 +1,25 @@
 //! Standard streams: fetched from the host on first use and cached in the
 //! descriptor; writing to an output stream.
 
-use crate::descriptors::{kind, Descriptor};
+use crate::descriptors::{CachedFiletype, InputStream, OutputStream};
 use crate::errno::{self, Errno};
 use crate::wasi::cli;
 use crate::wasi::io::streams;
 
-/// The input stream of a STDIN descriptor.
-pub fn input_stream(d: &mut Descriptor) -> u32 {
-    if d.handle == 0 {
-        d.handle = cli::stdin::get_stdin();
+/// The host's stdin stream, fetched on first use.
+pub fn stdin(stream: &mut InputStream) -> u32 {
+    if stream.0 == 0 {
+        stream.0 = cli::stdin::get_stdin();
     }
-    d.handle
+    stream.0
 }
 
-/// The output stream of a STDOUT/STDERR descriptor.
-pub fn output_stream(d: &mut Descriptor) -> u32 {
-    if d.stream == 0 {
-        d.stream = if d.kind == kind::STDOUT { cli::stdout::get_stdout() } else { cli::stderr::get_stderr() };
+/// The host's stdout (`is_stdout`) or stderr stream, fetched on first use.
+pub fn stdout_or_stderr(stream: &mut OutputStream, is_stdout: bool) -> u32 {
+    if stream.0 == 0 {
+        stream.0 = if is_stdout { cli::stdout::get_stdout() } else { cli::stderr::get_stderr() };
     }
-    d.stream
+    stream.0
 }
 
 /// `blocking-write-and-flush` accepts at most this many bytes per call.
@@ -44,41 +44,23 @@ pub fn write_chunk(stream: u32, buf: usize, len: usize) -> Result<(), Errno> {
     streams::output_stream_blocking_write_and_flush(stream, bytes).map_err(errno::from_stream_error)
 }
 
-/// Releases the streams a descriptor holds.
-pub fn drop_streams(d: &Descriptor) {
-    if d.kind == kind::STDIN && d.handle != 0 {
-        streams::drop_input_stream(d.handle);
-    }
-    if d.stream != 0 {
-        streams::drop_output_stream(d.stream);
-    }
-}
-
-/// P1 filetype of a standard stream, as the native host reports it:
-/// CHARACTER_DEVICE when it is a terminal, UNKNOWN otherwise.
+/// P1 filetype of a standard stream (0 stdin, 1 stdout, 2 stderr), as the
+/// native host reports it: CHARACTER_DEVICE when it is a terminal, UNKNOWN
+/// otherwise. Asked once; the terminal handle is dropped at once.
 #[cfg(not(feature = "proxy"))]
-pub fn filetype(d: &mut Descriptor) -> u8 {
-    use crate::descriptors::flag;
+pub fn filetype(cached: &mut CachedFiletype, fd: u32) -> u8 {
     use crate::p1::types::filetype;
-    if d.flags & flag::FILETYPE_KNOWN == 0 {
-        // The terminal handle is only asked for and dropped at once.
-        let is_terminal = if d.kind == kind::STDIN {
-            cli::terminal_stdin::get_terminal_stdin().map(cli::terminal_input::drop_terminal_input).is_some()
-        } else {
-            let terminal = if d.kind == kind::STDOUT {
-                cli::terminal_stdout::get_terminal_stdout()
-            } else {
-                cli::terminal_stderr::get_terminal_stderr()
-            };
-            terminal.map(cli::terminal_output::drop_terminal_output).is_some()
+    cached.get_or(|| {
+        let is_terminal = match fd {
+            0 => cli::terminal_stdin::get_terminal_stdin().map(cli::terminal_input::drop_terminal_input).is_some(),
+            1 => cli::terminal_stdout::get_terminal_stdout().map(cli::terminal_output::drop_terminal_output).is_some(),
+            _ => cli::terminal_stderr::get_terminal_stderr().map(cli::terminal_output::drop_terminal_output).is_some(),
         };
-        d.filetype = if is_terminal { filetype::CHARACTER_DEVICE } else { filetype::UNKNOWN };
-        d.flags |= flag::FILETYPE_KNOWN;
-    }
-    d.filetype
+        if is_terminal { filetype::CHARACTER_DEVICE } else { filetype::UNKNOWN }
+    })
 }
 
 #[cfg(feature = "proxy")]
-pub fn filetype(_d: &mut Descriptor) -> u8 {
+pub fn filetype(_cached: &mut CachedFiletype, _fd: u32) -> u8 {
     crate::p1::types::filetype::UNKNOWN
 }

@@ -13,14 +13,12 @@
 
 use super::types::whence;
 use super::{iovec, store_u32, store_u64, Guest, HOSTCALL_BUDGET};
-use crate::descriptors::{kind, Descriptor};
+use crate::descriptors::{Descriptor, Position};
 use crate::errno::{self, Errno};
 use crate::state::State;
 use crate::stdio;
 use crate::wasi::abi::{Allocator, ImportPlan};
 use crate::wasi::io::streams::{self, StreamError};
-#[cfg(not(feature = "proxy"))]
-use super::files::{read_file, write_file};
 
 /// The guest's iovec array, checked the way the native host checks it.
 struct Iovecs {
@@ -139,23 +137,31 @@ fn transfer(
     let allocator = &state.alloc;
     let d = state.descriptors.get(fd, allocator)?;
     let reading = direction == Direction::Read;
-    // The stream of a standard stream descriptor; positioned I/O on one is
-    // ESPIPE, the wrong direction EBADF, as on the native host.
-    let stream = match (d.kind, reading) {
-        (kind::STDIN, true) | (kind::STDOUT | kind::STDERR, false) if offset.is_some() => return Err(errno::SPIPE),
-        (kind::STDIN, true) => stdio::input_stream(d),
-        (kind::STDOUT | kind::STDERR, false) => stdio::output_stream(d),
+    // Standard streams take their own direction only, and no offset (ESPIPE);
+    // everything else that is not a file is EBADF, as on the native host.
+    let stream = match d {
+        Descriptor::Stdin { .. } | Descriptor::Stdout { .. } | Descriptor::Stderr { .. } if offset.is_some() => {
+            return Err(if matches!(d, Descriptor::Stdin { .. }) == reading { errno::SPIPE } else { errno::BADF });
+        }
+        Descriptor::Stdin { stream, .. } if reading => Some(stdio::stdin(stream)),
+        Descriptor::Stdout { stream, .. } if !reading => Some(stdio::stdout_or_stderr(stream, true)),
+        Descriptor::Stderr { stream, .. } if !reading => Some(stdio::stdout_or_stderr(stream, false)),
         #[cfg(not(feature = "proxy"))]
-        (kind::FILE, _) => 0,
+        Descriptor::File { .. } => None,
         _ => return Err(errno::BADF),
     };
     #[cfg(not(feature = "proxy"))]
-    if let (kind::FILE, true, Some(at), Some((buf, len))) = (d.kind, reading, offset, iovecs.first()) {
+    let mut file = match stream {
+        Some(_) => None,
+        None => Some(super::files::OpenFile::of(d).ok_or(errno::BADF)?),
+    };
+    #[cfg(not(feature = "proxy"))]
+    if let (Some(file), true, Some(at), Some((buf, len))) = (&file, reading, offset, iovecs.first()) {
         // The native host copies only what it read into the buffer: a
         // buffer past the end of memory fails only if there was something
         // to copy.
         if guest.check(buf as u32, len as u64).is_err() {
-            return match super::files::read_nowhere(allocator, d, len, at)? {
+            return match file.read_nowhere(allocator, len, at)? {
                 0 => {
                     store_u32(out, 0);
                     Ok(())
@@ -164,12 +170,15 @@ fn transfer(
             };
         }
     }
+    // One closure for every kind of descriptor: `each` is generic, and each
+    // closure type would be another copy of it.
     let n = iovecs.each(|buf, len, done| {
         #[cfg(not(feature = "proxy"))]
-        if d.kind == kind::FILE {
+        if let Some(file) = file.as_mut() {
             let at = offset.map(|o| o.wrapping_add(done as u64));
-            return if reading { read_file(allocator, d, buf, len, at) } else { write_file(d, buf, len, at) };
+            return if reading { file.read(allocator, buf, len, at) } else { file.write(buf, len, at) };
         }
+        let stream = stream.unwrap_or(0);
         if reading {
             // Block for the first bytes only; later iovecs take what is
             // already there, like readv(2).
@@ -179,8 +188,8 @@ fn transfer(
         }
     })?;
     #[cfg(not(feature = "proxy"))]
-    if d.kind == kind::FILE && !reading && offset.is_none() && d.flags & crate::descriptors::flag::APPEND != 0 {
-        super::files::end_of_append(d)?;
+    if let (Some(file), false, None) = (file.as_mut(), reading, offset) {
+        file.end_of_append()?;
     }
     store_u32(out, n as u32);
     Ok(())
@@ -194,7 +203,7 @@ pub fn fd_write_paused(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nwr
     if fd >= 3 {
         return Err(errno::NOTSUP);
     }
-    if !matches!(state.descriptors.get_loaded(fd)?.kind, kind::STDOUT | kind::STDERR) {
+    if !matches!(state.descriptors.get_loaded(fd)?, Descriptor::Stdout { .. } | Descriptor::Stderr { .. }) {
         return Err(errno::NOTSUP);
     }
     let pause = &mut state.pause;
@@ -224,12 +233,13 @@ fn read_stream(allocator: &Allocator, stream: u32, buf: usize, len: usize, block
     }
 }
 
-/// A descriptor with a position: a file. Standard streams answer ESPIPE
-/// like the native host.
-fn seekable(d: &mut Descriptor) -> Result<&mut Descriptor, Errno> {
-    match d.kind {
-        kind::FILE => Ok(d),
-        kind::STDIN | kind::STDOUT | kind::STDERR => Err(errno::SPIPE),
+/// The position of a file; standard streams answer ESPIPE like the native
+/// host, anything else EBADF.
+fn position(d: &mut Descriptor) -> Result<&mut Position, Errno> {
+    match d {
+        #[cfg(not(feature = "proxy"))]
+        Descriptor::File { position, .. } => Ok(position),
+        Descriptor::Stdin { .. } | Descriptor::Stdout { .. } | Descriptor::Stderr { .. } => Err(errno::SPIPE),
         _ => Err(errno::BADF),
     }
 }
@@ -240,22 +250,23 @@ pub fn fd_seek(state: &mut State, fd: u32, offset: i64, whence: u32, new_offset:
     if whence > whence::END {
         return Err(errno::INVAL);
     }
-    let d = seekable(state.descriptors.get(fd, &state.alloc)?)?;
-    let position = match whence {
-        whence::SET if offset >= 0 => Some(offset as u64),
-        whence::CUR => { d.position }.checked_add_signed(offset),
+    let d = state.descriptors.get(fd, &state.alloc)?;
+    let current = position(d)?.get();
+    let target = match (whence, &*d) {
+        (whence::SET, _) if offset >= 0 => Some(offset as u64),
+        (whence::CUR, _) => current.checked_add_signed(offset),
         #[cfg(not(feature = "proxy"))]
-        whence::END => super::files::stat(d.handle)?.size.checked_add_signed(offset),
+        (whence::END, Descriptor::File { handle, .. }) => super::files::stat(handle.0)?.size.checked_add_signed(offset),
         _ => None,
     };
-    let position = position.ok_or(errno::INVAL)?;
-    d.position = position;
-    store_u64(new_offset, position);
+    let target = target.ok_or(errno::INVAL)?;
+    position(d)?.set(target);
+    store_u64(new_offset, target);
     Ok(())
 }
 
 pub fn fd_tell(state: &mut State, fd: u32, out: u32) -> Result<(), Errno> {
-    let d = seekable(state.descriptors.get(fd, &state.alloc)?)?;
-    store_u64(out, d.position);
+    let position = position(state.descriptors.get(fd, &state.alloc)?)?.get();
+    store_u64(out, position);
     Ok(())
 }

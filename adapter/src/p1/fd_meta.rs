@@ -8,27 +8,17 @@
 use super::files;
 use super::store_u32;
 use super::types::{fdflags, filetype, rights, Fdstat, Filestat, ADVICE_MAX};
-use crate::descriptors::{flag, kind, Descriptor};
+use crate::descriptors::Descriptor;
 use crate::errno::{self, Errno};
 use crate::state::State;
 use crate::stdio;
 #[cfg(not(feature = "proxy"))]
 use crate::{errno::from_error_code, wasi::filesystem::types as fs};
 
+/// Dropping the removed descriptor releases its host resources.
 pub fn fd_close(state: &mut State, fd: u32) -> Result<(), Errno> {
-    let old = state.descriptors.remove(fd, &state.alloc)?;
-    release(&old);
+    drop(state.descriptors.remove(fd, &state.alloc)?);
     Ok(())
-}
-
-/// Drops the host resources of a descriptor that left the table.
-fn release(old: &Descriptor) {
-    match old.kind {
-        kind::STDIN | kind::STDOUT | kind::STDERR => stdio::drop_streams(old),
-        #[cfg(not(feature = "proxy"))]
-        kind::FILE | kind::DIRECTORY => files::release(old),
-        _ => {}
-    }
 }
 
 /// Moves `from` to `to`, closing what `to` held; both must be open, like
@@ -38,27 +28,27 @@ pub fn fd_renumber(state: &mut State, from: u32, to: u32) -> Result<(), Errno> {
     table.get(from, &state.alloc)?;
     table.get(to, &state.alloc)?;
     if from != to {
-        release(&table.renumber(from, to, &state.alloc)?);
+        // What `to` held is dropped: its resources are released.
+        drop(table.renumber(from, to, &state.alloc)?);
     }
     Ok(())
 }
 
 /// The handle of a FILE or DIRECTORY descriptor; streams are EBADF.
 fn file_or_dir_handle(state: &mut State, fd: u32) -> Result<u32, Errno> {
-    let d = state.descriptors.get(fd, &state.alloc)?;
-    match d.kind {
-        kind::FILE | kind::DIRECTORY => Ok(d.handle),
+    match state.descriptors.get(fd, &state.alloc)? {
+        #[cfg(not(feature = "proxy"))]
+        Descriptor::File { handle, .. } | Descriptor::Directory { handle, .. } => Ok(handle.0),
         _ => Err(errno::BADF),
     }
 }
 
 /// The handle of a FILE descriptor; directories and streams are EBADF.
 fn file_handle(state: &mut State, fd: u32) -> Result<u32, Errno> {
-    let d = state.descriptors.get(fd, &state.alloc)?;
-    if d.kind == kind::FILE {
-        Ok(d.handle)
-    } else {
-        Err(errno::BADF)
+    match state.descriptors.get(fd, &state.alloc)? {
+        #[cfg(not(feature = "proxy"))]
+        Descriptor::File { handle, .. } => Ok(handle.0),
+        _ => Err(errno::BADF),
     }
 }
 
@@ -105,7 +95,12 @@ pub fn fd_filestat_set_times(state: &mut State, fd: u32, atim: u64, mtim: u64, f
     }
 }
 
+fn stdio_fdstat(filetype: u8, rights: u64) -> Fdstat {
+    Fdstat { filetype, flags: 0, rights_base: rights, rights_inheriting: rights }
+}
+
 /// Rights the native host reports for a preopened directory.
+#[cfg_attr(feature = "proxy", allow(dead_code))]
 fn preopen_fdstat() -> Fdstat {
     use rights::*;
     let base = PATH_CREATE_DIRECTORY
@@ -142,18 +137,16 @@ fn preopen_fdstat() -> Fdstat {
 }
 
 pub fn fd_fdstat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno> {
-    let d = state.descriptors.get(fd, &state.alloc)?;
-    let stat = match d.kind {
-        kind::STDIN | kind::STDOUT | kind::STDERR => {
-            let filetype = stdio::filetype(d);
-            // An `if`, not one arm per stream: LLVM would turn the arms
-            // into a lookup table, a data segment the adapter may not have.
-            let rights = if d.kind == kind::STDIN { rights::FD_READ } else { rights::FD_WRITE };
-            Fdstat { filetype, flags: 0, rights_base: rights, rights_inheriting: rights }
-        }
-        _ if d.flags & flag::PREOPEN != 0 => preopen_fdstat(),
+    let stat = match state.descriptors.get(fd, &state.alloc)? {
+        Descriptor::Stdin { filetype, .. } => stdio_fdstat(stdio::filetype(filetype, 0), rights::FD_READ),
+        Descriptor::Stdout { filetype, .. } => stdio_fdstat(stdio::filetype(filetype, 1), rights::FD_WRITE),
+        Descriptor::Stderr { filetype, .. } => stdio_fdstat(stdio::filetype(filetype, 2), rights::FD_WRITE),
         #[cfg(not(feature = "proxy"))]
-        kind::FILE | kind::DIRECTORY => files::fdstat(d)?,
+        Descriptor::Directory { is_preopen: true, .. } => preopen_fdstat(),
+        #[cfg(not(feature = "proxy"))]
+        Descriptor::Directory { handle, .. } => files::fdstat(handle.0, filetype::DIRECTORY, 0)?,
+        #[cfg(not(feature = "proxy"))]
+        Descriptor::File { handle, filetype, flags, .. } => files::fdstat(handle.0, *filetype, *flags)?,
         _ => return Err(errno::BADF),
     };
     stat.write(out);
@@ -167,21 +160,17 @@ pub fn fd_fdstat_set_flags(state: &mut State, fd: u32, flags: u32) -> Result<(),
     if flags & !fdflags::ALL != 0 {
         return Err(errno::INVAL);
     }
-    let d = state.descriptors.get(fd, &state.alloc)?;
-    if d.kind != kind::FILE {
-        return Err(errno::BADF);
+    match state.descriptors.get(fd, &state.alloc)? {
+        #[cfg(not(feature = "proxy"))]
+        Descriptor::File { flags: file_flags, .. } => {
+            if flags & (fdflags::DSYNC | fdflags::SYNC | fdflags::RSYNC) != 0 {
+                return Err(errno::INVAL);
+            }
+            *file_flags = (flags & (fdflags::APPEND | fdflags::NONBLOCK)) as u8;
+            Ok(())
+        }
+        _ => Err(errno::BADF),
     }
-    if flags & (fdflags::DSYNC | fdflags::SYNC | fdflags::RSYNC) != 0 {
-        return Err(errno::INVAL);
-    }
-    d.flags &= !(flag::APPEND | flag::NONBLOCK);
-    if flags & fdflags::APPEND != 0 {
-        d.flags |= flag::APPEND;
-    }
-    if flags & fdflags::NONBLOCK != 0 {
-        d.flags |= flag::NONBLOCK;
-    }
-    Ok(())
 }
 
 pub fn fd_prestat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno> {
@@ -205,12 +194,14 @@ pub fn fd_prestat_dir_name(state: &mut State, fd: u32, buf: u32, len: u32) -> Re
 }
 
 pub fn fd_filestat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno> {
-    let d = state.descriptors.get(fd, &state.alloc)?;
-    let stat = match d.kind {
-        // The native host reports standard streams with only a filetype.
-        kind::STDIN | kind::STDOUT | kind::STDERR => Filestat { filetype: stdio::filetype(d), ..Filestat::default() },
+    // The native host reports standard streams with only a filetype.
+    let stdio = |filetype| Filestat { filetype, ..Filestat::default() };
+    let stat = match state.descriptors.get(fd, &state.alloc)? {
+        Descriptor::Stdin { filetype, .. } => stdio(stdio::filetype(filetype, 0)),
+        Descriptor::Stdout { filetype, .. } => stdio(stdio::filetype(filetype, 1)),
+        Descriptor::Stderr { filetype, .. } => stdio(stdio::filetype(filetype, 2)),
         #[cfg(not(feature = "proxy"))]
-        kind::FILE | kind::DIRECTORY => files::filestat(d.handle)?,
+        Descriptor::File { handle, .. } | Descriptor::Directory { handle, .. } => files::filestat(handle.0)?,
         _ => return Err(errno::BADF),
     };
     stat.write(out);
@@ -235,7 +226,7 @@ pub fn fd_sync(state: &mut State, fd: u32, data_only: bool) -> Result<(), Errno>
 }
 
 pub fn open_badfd(state: &mut State, out: u32) -> Result<(), Errno> {
-    let fd = state.insert_descriptor(Descriptor::bad())?;
+    let fd = state.insert_descriptor(Descriptor::Bad)?;
     store_u32(out, fd);
     Ok(())
 }

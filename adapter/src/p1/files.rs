@@ -3,7 +3,7 @@
 //! left out there, and so are the descriptor kinds that would reach it.
 
 use super::types::{fdflags, filetype, rights, Fdstat, Filestat};
-use crate::descriptors::{flag, Descriptor};
+use crate::descriptors::{Descriptor, OutputStream, Position};
 use crate::errno::{from_error_code, Errno};
 use crate::wasi::abi::{Allocator, ImportPlan};
 use crate::wasi::filesystem::types::{self as fs, descriptor_flags, DescriptorStat};
@@ -33,98 +33,116 @@ pub fn filestat_of(stat: &DescriptorStat, ino: u64) -> Filestat {
     }
 }
 
-/// The P1 filetype of a file or directory descriptor, cached.
-pub fn descriptor_filetype(d: &mut Descriptor) -> Result<u8, Errno> {
-    if d.flags & flag::FILETYPE_KNOWN == 0 {
-        let kind = fs::descriptor_get_type(d.handle).map_err(from_error_code)?;
-        d.filetype = filetype::from_descriptor_type(kind);
-        d.flags |= flag::FILETYPE_KNOWN;
-    }
-    Ok(d.filetype)
+/// The P1 filetype of an open host descriptor.
+pub fn filetype_of(handle: u32) -> Result<u8, Errno> {
+    Ok(filetype::from_descriptor_type(fs::descriptor_get_type(handle).map_err(from_error_code)?))
 }
 
-/// Writes to a file at `offset`, or at its position (advancing it). On an
-/// O_APPEND descriptor every write appends, `pwrite` included (Linux
-/// semantics, as the native host implements them); the caller then moves
-/// the position to the end of the file (`end_of_append`).
-pub fn write_file(d: &mut Descriptor, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
-    if d.flags & flag::APPEND != 0 {
-        return append(d, buf, len);
-    }
-    let at = offset.unwrap_or(d.position);
-    // SAFETY: the guest's buffer, bounds checked by the caller.
-    let bytes = unsafe { crate::memory::bytes(buf, len) };
-    let written = fs::descriptor_write(d.handle, bytes, at).map_err(from_error_code)?;
-    if offset.is_none() {
-        d.position += written;
-    }
-    Ok(written as usize)
+/// A FILE descriptor's parts, for reading and writing it.
+pub struct OpenFile<'a> {
+    flags: u8,
+    handle: u32,
+    append: &'a mut OutputStream,
+    position: &'a mut Position,
 }
 
-/// After appending at the position (not a positional write): the position
-/// is the new end of the file, even when nothing was written, as on the
-/// native host. Once per call, not per iovec.
-pub fn end_of_append(d: &mut Descriptor) -> Result<(), Errno> {
-    d.position = stat(d.handle)?.size;
-    Ok(())
-}
+impl<'a> OpenFile<'a> {
+    pub fn of(d: &'a mut Descriptor) -> Option<Self> {
+        match d {
+            Descriptor::File { flags, handle, append, position, .. } => {
+                Some(OpenFile { flags: *flags, handle: handle.0, append, position })
+            }
+            _ => None,
+        }
+    }
 
-/// Appends through the descriptor's append stream, opened on first use. A
-/// stream that failed is closed by the host, so it is dropped and the next
-/// append opens a fresh one (each native append is independent).
-fn append(d: &mut Descriptor, buf: usize, len: usize) -> Result<usize, Errno> {
-    if d.stream == 0 {
-        d.stream = fs::descriptor_append_via_stream(d.handle).map_err(from_error_code)?;
+    fn appends(&self) -> bool {
+        u32::from(self.flags) & fdflags::APPEND != 0
     }
-    let result = if len == 0 {
-        crate::stdio::write_chunk(d.stream, buf, 0).map(|()| 0)
-    } else {
-        crate::stdio::write_stream(d.stream, buf, len)
-    };
-    if result.is_err() {
-        crate::wasi::io::streams::drop_output_stream(d.stream);
-        d.stream = 0;
+
+    /// Writes at `offset`, or at the position (advancing it). On an
+    /// O_APPEND descriptor every write appends, `pwrite` included (Linux
+    /// semantics, as the native host implements them); the caller then
+    /// moves the position to the end of the file (`end_of_append`).
+    pub fn write(&mut self, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
+        if self.appends() {
+            return self.append(buf, len);
+        }
+        let at = offset.unwrap_or(self.position.get());
+        // SAFETY: the guest's buffer, bounds checked by the caller.
+        let bytes = unsafe { crate::memory::bytes(buf, len) };
+        let written = fs::descriptor_write(self.handle, bytes, at).map_err(from_error_code)?;
+        if offset.is_none() {
+            self.position.set(self.position.get() + written);
+        }
+        Ok(written as usize)
     }
-    result
+
+    /// After writing at the position (not a positional write) on an
+    /// O_APPEND descriptor: the position is the new end of the file, even
+    /// when nothing was written, as on the native host. Once per call, not
+    /// per iovec.
+    pub fn end_of_append(&mut self) -> Result<(), Errno> {
+        if self.appends() {
+            self.position.set(stat(self.handle)?.size);
+        }
+        Ok(())
+    }
+
+    /// Appends through the append stream, opened on first use. A stream
+    /// that failed is closed by the host, so it is dropped and the next
+    /// append opens a fresh one (each native append is independent).
+    fn append(&mut self, buf: usize, len: usize) -> Result<usize, Errno> {
+        if self.append.0 == 0 {
+            self.append.0 = fs::descriptor_append_via_stream(self.handle).map_err(from_error_code)?;
+        }
+        let stream = self.append.0;
+        let result = if len == 0 {
+            crate::stdio::write_chunk(stream, buf, 0).map(|()| 0)
+        } else {
+            crate::stdio::write_stream(stream, buf, len)
+        };
+        if result.is_err() {
+            self.append.close();
+        }
+        result
+    }
+
+    /// Reads at `offset` (one host read, like the native `fd_pread`), or
+    /// at the position until the buffer is full or the file ends (like the
+    /// native `fd_read`), advancing the position.
+    pub fn read(&mut self, allocator: &Allocator, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
+        let Some(at) = offset else {
+            let position = self.position.get();
+            let mut done = read_at(allocator, self.handle, buf, len.min(HOST_READ_CHUNK), position)?;
+            while done < len {
+                let chunk = (len - done).min(HOST_READ_CHUNK);
+                match read_at(allocator, self.handle, buf + done, chunk, position + done as u64) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => done += n,
+                }
+            }
+            self.position.set(position + done as u64);
+            return Ok(done);
+        };
+        read_at(allocator, self.handle, buf, len.min(HOST_READ_CHUNK), at)
+    }
+
+    /// Reads at `offset` like `fd_pread` but into scratch memory, only to
+    /// learn how many bytes there were (for a guest buffer that cannot
+    /// hold them).
+    pub fn read_nowhere(&self, allocator: &Allocator, len: usize, offset: u64) -> Result<usize, Errno> {
+        let plan = ImportPlan::into_scratch(allocator);
+        let (bytes, _) =
+            fs::descriptor_read(&plan, self.handle, len.min(HOST_READ_CHUNK) as u64, offset).map_err(from_error_code)?;
+        Ok(bytes.len())
+    }
 }
 
 /// The most the host returns from one `read` (wasmtime-wasi's
 /// `MAX_READ_SIZE_ALLOC`); the native `fd_pread` returns at most this much
 /// too, while its `fd_read` fills the whole buffer.
 const HOST_READ_CHUNK: usize = 64 * 1024;
-
-/// Reads from a file at `offset` (one host read, like the native
-/// `fd_pread`), or at its position until the buffer is full or the file
-/// ends (like the native `fd_read`), advancing the position.
-pub fn read_file(
-    allocator: &Allocator,
-    d: &mut Descriptor,
-    buf: usize,
-    len: usize,
-    offset: Option<u64>,
-) -> Result<usize, Errno> {
-    let Some(at) = offset else {
-        let mut done = read_at(allocator, d.handle, buf, len.min(HOST_READ_CHUNK), d.position)?;
-        while done < len {
-            let chunk = (len - done).min(HOST_READ_CHUNK);
-            match read_at(allocator, d.handle, buf + done, chunk, d.position + done as u64) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => done += n,
-            }
-        }
-        d.position += done as u64;
-        return Ok(done);
-    };
-    read_at(allocator, d.handle, buf, len.min(HOST_READ_CHUNK), at)
-}
-
-/// Reads at `offset` like `fd_pread` but into scratch memory, only to learn
-/// how many bytes there were (for a guest buffer that cannot hold them).
-pub fn read_nowhere(allocator: &Allocator, d: &Descriptor, len: usize, offset: u64) -> Result<usize, Errno> {
-    let plan = ImportPlan::into_scratch(allocator);
-    let (bytes, _) = fs::descriptor_read(&plan, d.handle, len.min(HOST_READ_CHUNK) as u64, offset).map_err(from_error_code)?;
-    Ok(bytes.len())
-}
 
 fn read_at(allocator: &Allocator, handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
     let plan = ImportPlan::into_buffer(allocator, buf, len);
@@ -135,9 +153,8 @@ fn read_at(allocator: &Allocator, handle: u32, buf: usize, len: usize, at: u64) 
 /// `fd_fdstat_get` of a file or non-preopened directory, as the native host
 /// computes it: rights from the host's descriptor flags and type, flags from
 /// the host's sync flags and the guest's APPEND/NONBLOCK.
-pub fn fdstat(d: &mut Descriptor) -> Result<Fdstat, Errno> {
-    let host = fs::descriptor_get_flags(d.handle).map_err(from_error_code)?;
-    let kind = descriptor_filetype(d)?;
+pub fn fdstat(handle: u32, kind: u8, guest_flags: u8) -> Result<Fdstat, Errno> {
+    let host = fs::descriptor_get_flags(handle).map_err(from_error_code)?;
     let mut base = rights::ALL;
     if kind == filetype::DIRECTORY {
         base &= !(rights::FD_SEEK | rights::FD_FILESTAT_SET_SIZE | rights::PATH_FILESTAT_SET_SIZE);
@@ -148,7 +165,7 @@ pub fn fdstat(d: &mut Descriptor) -> Result<Fdstat, Errno> {
     if host & descriptor_flags::WRITE == 0 {
         base &= !rights::FD_WRITE;
     }
-    let mut flags = 0;
+    let mut flags = u32::from(guest_flags) & (fdflags::APPEND | fdflags::NONBLOCK);
     if host & descriptor_flags::DATA_INTEGRITY_SYNC != 0 {
         flags |= fdflags::DSYNC;
     }
@@ -157,12 +174,6 @@ pub fn fdstat(d: &mut Descriptor) -> Result<Fdstat, Errno> {
     }
     if host & descriptor_flags::FILE_INTEGRITY_SYNC != 0 {
         flags |= fdflags::SYNC;
-    }
-    if d.flags & flag::APPEND != 0 {
-        flags |= fdflags::APPEND;
-    }
-    if d.flags & flag::NONBLOCK != 0 {
-        flags |= fdflags::NONBLOCK;
     }
     Ok(Fdstat { filetype: kind, flags: flags as u16, rights_base: base, rights_inheriting: base })
 }
@@ -173,14 +184,6 @@ pub fn filestat(handle: u32) -> Result<Filestat, Errno> {
     let s = stat(handle)?;
     let hash = fs::descriptor_metadata_hash(handle).map_err(from_error_code)?;
     Ok(filestat_of(&s, hash.lower))
-}
-
-/// Drops the resources of a closed file or directory descriptor.
-pub fn release(d: &Descriptor) {
-    if d.stream != 0 {
-        crate::wasi::io::streams::drop_output_stream(d.stream);
-    }
-    fs::drop_descriptor(d.handle);
 }
 
 /// fd_filestat_set_times: the flags are checked before the descriptor, as

@@ -6,7 +6,7 @@ use super::files::{self, filestat_of};
 use super::strings::{check_utf8, Paths};
 use super::types::{fdflags, filetype, lookupflags, oflags, rights};
 use super::{store_u32, Guest, HOSTCALL_BUDGET};
-use crate::descriptors::{flag, kind, Descriptor};
+use crate::descriptors::{Descriptor, FsDescriptor, OutputStream, Position};
 use crate::errno::{self, from_error_code, Errno};
 use crate::memory;
 use crate::state::State;
@@ -15,11 +15,9 @@ use crate::wasi::filesystem::types::{self as fs, descriptor_flags, open_flags, p
 
 /// The directory handle behind `fd`; anything else is EBADF (native host).
 fn dir_handle(state: &mut State, fd: u32) -> Result<u32, Errno> {
-    let d = state.descriptors.get(fd, &state.alloc)?;
-    if d.kind == kind::DIRECTORY {
-        Ok(d.handle)
-    } else {
-        Err(errno::BADF)
+    match state.descriptors.get(fd, &state.alloc)? {
+        Descriptor::Directory { handle, .. } => Ok(handle.0),
+        _ => Err(errno::BADF),
     }
 }
 
@@ -80,8 +78,8 @@ pub fn path_open(
     // Unlike the other path functions, a file as dirfd is ENOTDIR here
     // (native host).
     let dir = match state.descriptors.get(dirfd, &state.alloc)? {
-        d if d.kind == kind::DIRECTORY => d.handle,
-        d if d.kind == kind::FILE => return Err(errno::NOTDIR),
+        Descriptor::Directory { handle, .. } => handle.0,
+        Descriptor::File { .. } => return Err(errno::NOTDIR),
         _ => return Err(errno::BADF),
     };
     let mut open = 0;
@@ -99,23 +97,19 @@ pub fn path_open(
     }
     let handle = fs::descriptor_open_at(dir, path_flags(lookup)?, bytes(path, path_len), open, descriptor_flags)
         .map_err(from_error_code)?;
-    let mut d = Descriptor::new(kind::FILE, handle);
-    match files::descriptor_filetype(&mut d) {
-        Ok(filetype::DIRECTORY) => d.kind = kind::DIRECTORY,
-        Ok(_) => {
-            if fdflags & fdflags::APPEND != 0 {
-                d.flags |= flag::APPEND;
-            }
-            if fdflags & fdflags::NONBLOCK != 0 {
-                d.flags |= flag::NONBLOCK;
-            }
-        }
-        Err(e) => {
-            fs::drop_descriptor(handle);
-            return Err(e);
-        }
-    }
-    let fd = state.insert_descriptor(d).inspect_err(|_| fs::drop_descriptor(handle))?;
+    // Owned from here on: every early return below releases it.
+    let owned = FsDescriptor(handle);
+    let descriptor = match files::filetype_of(handle)? {
+        filetype::DIRECTORY => Descriptor::Directory { is_preopen: false, handle: owned, index: 0, name_len: 0 },
+        filetype => Descriptor::File {
+            flags: (fdflags & (fdflags::APPEND | fdflags::NONBLOCK)) as u8,
+            filetype,
+            handle: owned,
+            append: OutputStream(0),
+            position: Position::ZERO,
+        },
+    };
+    let fd = state.insert_descriptor(descriptor)?;
     store_u32(out, fd);
     Ok(())
 }

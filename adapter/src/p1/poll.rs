@@ -24,7 +24,7 @@ use super::types::{clockid, eventtype, EVENT_SIZE, SUBCLOCKFLAGS_ABSTIME, SUBSCR
 #[cfg(not(feature = "proxy"))]
 use super::types::EVENTRWFLAGS_HANGUP;
 use super::{Guest, HOSTCALL_BUDGET};
-use crate::descriptors::kind;
+use crate::descriptors::Descriptor;
 use crate::errno::{self, Errno};
 use crate::state::State;
 use crate::wasi::abi::ImportPlan;
@@ -76,6 +76,7 @@ enum Kind {
     /// Ready once this many nanoseconds have passed since the call began.
     Clock(u64),
     /// A write to a file: ready at once.
+    #[cfg_attr(feature = "proxy", allow(dead_code))]
     FileWrite,
     /// A read from a file at this position: ready a moment later.
     #[cfg_attr(feature = "proxy", allow(dead_code))]
@@ -293,20 +294,26 @@ fn classify(
     }
     let d = state.descriptors.get(sub.fd, &state.alloc)?;
     let reading = sub.tag == eventtype::FD_READ;
-    let slot = match (d.kind, reading) {
-        (kind::STDIN, true) => 0,
-        (kind::STDOUT, false) => 1,
-        (kind::STDERR, false) => 2,
+    let slot = match d {
+        Descriptor::Stdin { .. } if reading => 0,
+        Descriptor::Stdout { .. } if !reading => 1,
+        Descriptor::Stderr { .. } if !reading => 2,
         #[cfg(not(feature = "proxy"))]
-        (kind::FILE, true) => return Ok(Kind::FileRead { handle: d.handle, position: d.position }),
-        (kind::FILE, false) => return Ok(Kind::FileWrite),
+        Descriptor::File { handle, position, .. } if reading => {
+            return Ok(Kind::FileRead { handle: handle.0, position: position.get() })
+        }
+        #[cfg(not(feature = "proxy"))]
+        Descriptor::File { .. } => return Ok(Kind::FileWrite),
         _ => return Err(errno::BADF),
     };
     if let Some(streams) = streams.filter(|streams| streams[slot] == 0) {
-        streams[slot] = if reading {
-            crate::wasi::io::streams::input_stream_subscribe(stdio::input_stream(d))
-        } else {
-            crate::wasi::io::streams::output_stream_subscribe(stdio::output_stream(d))
+        use crate::wasi::io::streams::{input_stream_subscribe, output_stream_subscribe};
+        streams[slot] = match d {
+            Descriptor::Stdin { stream, .. } => input_stream_subscribe(stdio::stdin(stream)),
+            Descriptor::Stdout { stream, .. } => output_stream_subscribe(stdio::stdout_or_stderr(stream, true)),
+            Descriptor::Stderr { stream, .. } => output_stream_subscribe(stdio::stdout_or_stderr(stream, false)),
+            // The slot was chosen from these three above.
+            _ => 0,
         };
     }
     Ok(Kind::Stream(slot))

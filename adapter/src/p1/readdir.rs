@@ -14,7 +14,7 @@
 //! listing reaches that entry.
 
 use super::types::{filetype, DIRENT_SIZE};
-use crate::descriptors::kind;
+use crate::descriptors::Descriptor;
 use crate::errno::{self, from_error_code, Errno};
 use crate::memory;
 use crate::state::State;
@@ -32,11 +32,10 @@ struct Entry {
 }
 
 pub fn fd_readdir(state: &mut State, fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32) -> Result<(), Errno> {
-    let d = state.descriptors.get(fd, &state.alloc)?;
-    if d.kind != kind::DIRECTORY {
-        return Err(errno::BADF);
-    }
-    let dir = d.handle;
+    let dir = match state.descriptors.get(fd, &state.alloc)? {
+        Descriptor::Directory { handle, .. } => handle.0,
+        _ => return Err(errno::BADF),
+    };
     let stream = fs::descriptor_read_directory(dir).map_err(from_error_code)?;
     let result = fill(&state.alloc, dir, stream, buf as usize, buf_len as usize, cookie);
     fs::drop_directory_entry_stream(stream);

@@ -130,7 +130,7 @@ fn allocate(region: &mut Region, spill: &mut Spill, settled: bool, align: usize,
         return start;
     }
     if region.may_spill == 0 {
-        crate::fatal!("host returned more data than the destination buffer holds; bytes requested:", len);
+        crate::fatal!("host result larger than its destination buffer; bytes:", len);
     }
     spill_alloc(spill, settled, len, align)
 }
