@@ -145,7 +145,7 @@ fn echo(request: &IncomingRequest, method: &str, path: &str, body: &[u8]) -> Rep
     for (name, value) in request.headers().entries() {
         text.push_str(&format!("header: {name}: {}\n", String::from_utf8_lossy(&value)));
     }
-    text.push_str(&format!("body-bytes: {}\nbody-fnv1a: {:016x}\n\n", body.len(), fnv1a(&body)));
+    text.push_str(&format!("body-bytes: {}\nbody-fnv1a: {:016x}\n\n", body.len(), fnv1a(body)));
     let mut reply = Reply::text(200, "echo", text);
     reply.body.extend_from_slice(body);
     reply.headers.push(("x-method", method.to_string()));
