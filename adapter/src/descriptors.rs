@@ -7,7 +7,6 @@
 //! next number above every number used so far.
 
 use crate::errno::{self, Errno};
-use crate::wasi::abi::Allocator;
 
 #[cfg(not(feature = "proxy"))]
 pub use crate::preopens::Preopen;
@@ -207,19 +206,9 @@ impl Descriptors {
         self.capacity = capacity as u32;
     }
 
-    /// The descriptor `fd`, if open. Numbers above the standard streams
-    /// may be preopens, fetched from the host (through `allocator`) on the
-    /// first such look-up.
-    pub fn get(&mut self, fd: u32, allocator: &Allocator) -> Result<&mut Descriptor, Errno> {
-        if fd >= 3 && self.preopens_loaded == 0 {
-            self.load_preopens(allocator);
-        }
-        self.get_loaded(fd)
-    }
-
-    /// The descriptor `fd`, if open, without fetching the preopens: for
-    /// the standard streams, and for tables whose preopens were fetched.
-    pub fn get_loaded(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
+    /// The descriptor `fd`, if open. (The preopens are installed before
+    /// any call looks: `State::install_preopens`.)
+    pub fn get(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
         match self.entries().get_mut(fd as usize) {
             Some(d) if !matches!(d, Descriptor::Free | Descriptor::Released | Descriptor::Bad) => Ok(d),
             _ => Err(errno::BADF),
@@ -233,11 +222,9 @@ impl Descriptors {
 
     /// Takes the number the native host would take (see the module doc);
     /// EMFILE when every slot is taken (the caller grows the table first
-    /// where it can: `State::insert_descriptor`).
-    pub fn insert(&mut self, descriptor: Descriptor, allocator: &Allocator) -> Result<u32, Errno> {
-        if self.preopens_loaded == 0 {
-            self.load_preopens(allocator);
-        }
+    /// where it can: `State::insert_descriptor`). A descriptor that finds
+    /// no slot is dropped, releasing what it holds.
+    pub fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
         self.push(descriptor)
     }
 
@@ -285,17 +272,17 @@ impl Descriptors {
 
     /// Removes `fd` and returns what it held; dropping that releases its
     /// host resources.
-    pub fn remove(&mut self, fd: u32, allocator: &Allocator) -> Result<Descriptor, Errno> {
-        let old = core::mem::replace(self.get(fd, allocator)?, Descriptor::Released);
+    pub fn remove(&mut self, fd: u32) -> Result<Descriptor, Errno> {
+        let old = core::mem::replace(self.get(fd)?, Descriptor::Released);
         self.released += 1;
         Ok(old)
     }
 
     /// `fd_renumber`: moves the open `from` onto the open `to` and returns
     /// what `to` held; `from` becomes free.
-    pub fn renumber(&mut self, from: u32, to: u32, allocator: &Allocator) -> Result<Descriptor, Errno> {
-        let moved = self.remove(from, allocator)?;
-        Ok(core::mem::replace(self.get(to, allocator)?, moved))
+    pub fn renumber(&mut self, from: u32, to: u32) -> Result<Descriptor, Errno> {
+        let moved = self.remove(from)?;
+        Ok(core::mem::replace(self.get(to)?, moved))
     }
 
     pub fn remove_bad(&mut self, fd: u32) -> Result<(), Errno> {
@@ -309,28 +296,6 @@ impl Descriptors {
         }
     }
 
-    /// Installs the preopens at the next numbers (before any descriptor
-    /// beyond the standard streams exists). Preopens beyond what the table
-    /// holds are released.
-    #[cfg(not(feature = "proxy"))]
-    fn load_preopens(&mut self, allocator: &Allocator) {
-        self.preopens_loaded = 1;
-        crate::preopens::each(allocator, |handle, preopen| {
-            let descriptor = Descriptor::Directory {
-                is_preopen: true,
-                handle: FsDescriptor(handle),
-                index: preopen.index,
-                name_len: preopen.name_len,
-            };
-            // A full table drops the descriptor, which releases the handle.
-            let _ = self.push(descriptor);
-        });
-    }
-
-    #[cfg(feature = "proxy")]
-    fn load_preopens(&mut self, _allocator: &Allocator) {
-        self.preopens_loaded = 1;
-    }
 }
 
 impl Descriptor {

@@ -28,7 +28,7 @@ macro_rules! p1_exports {
                 // reference to the state.
                 let state = unsafe { crate::state::get() };
                 // Inside a host-started allocation nothing may call the host.
-                let result = if state.pause.paused(&mut state.descriptors, &state.alloc) {
+                let result = if paused(state) {
                     p1_exports!(@paused state ($($call),*) $($($paused)::+)?)
                 } else {
                     $($body)::+(state, $($call),*)
@@ -45,6 +45,21 @@ macro_rules! p1_exports {
     )*};
     (@paused $state:ident ($($call:expr),*)) => { Err(crate::errno::NOTSUP) };
     (@paused $state:ident ($($call:expr),*) $($paused:ident)::+) => { $($paused)::+($state, $($call),*) };
+}
+
+/// What every P1 call does before its body: whether it runs inside a
+/// host-started allocation (then nothing may call the host; `pause`), and
+/// otherwise, the first time, installing the preopens. Shared, not inlined
+/// into each body.
+#[inline(never)]
+fn paused(state: &mut crate::state::State) -> bool {
+    if state.pause.paused(&mut state.descriptors, &state.alloc) {
+        return true;
+    }
+    if state.descriptors.preopens_loaded == 0 {
+        state.install_preopens();
+    }
+    false
 }
 
 p1_exports! {

@@ -234,7 +234,7 @@ impl Pause {
 /// Writes kept output; errors are dropped, as the paused write already
 /// reported success. Standard streams need no preopens.
 fn write_to(descriptors: &mut Descriptors, fd: u32, buf: usize, len: usize) {
-    let stream = match descriptors.get_loaded(fd) {
+    let stream = match descriptors.get(fd) {
         Ok(Descriptor::Stdout { stream, .. }) => crate::stdio::stdout_or_stderr(stream, true),
         Ok(Descriptor::Stderr { stream, .. }) => crate::stdio::stdout_or_stderr(stream, false),
         _ => return,

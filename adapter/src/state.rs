@@ -104,24 +104,62 @@ impl State {
     }
 
     /// Adds a descriptor at the number the native host would give it,
-    /// growing the table where the arena allows: only in grown arenas (Go's
-    /// low-memory arena has no room: EMFILE at its capacity). While the
-    /// arena is unsettled, the table's new pages are the last the adapter
-    /// grew, so the tripwire moves to their end (docs/memory.md).
+    /// growing the table where the arena allows (see `insert`).
     pub fn insert_descriptor(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
-        if self.descriptors.is_full() {
-            if self.placement != placement_kind::GROWN_PAGES {
-                return Err(errno::MFILE);
-            }
-            let end = self.descriptors.grow()?;
-            if self.settled == 0 {
-                crate::tripwire::arm(end);
-                self.watch_end = end as u32;
-                self.pages_seen = crate::memory::size_pages() as u32;
-            }
-        }
-        self.descriptors.insert(descriptor, &self.alloc)
+        let State { descriptors, placement, settled, watch_end, pages_seen, .. } = self;
+        insert(descriptors, &mut TableRoom { placement: *placement, settled: *settled, watch_end, pages_seen }, descriptor)
     }
+
+    /// Installs the preopens as descriptors 3, 4, ..., once, before the
+    /// first unpaused call runs (the native host has them from the start).
+    /// Preopens beyond what the table can hold are released.
+    #[cold]
+    #[inline(never)]
+    pub fn install_preopens(&mut self) {
+        self.descriptors.preopens_loaded = 1;
+        #[cfg(not(feature = "proxy"))]
+        {
+            let State { alloc, descriptors, placement, settled, watch_end, pages_seen, .. } = self;
+            let mut room = TableRoom { placement: *placement, settled: *settled, watch_end, pages_seen };
+            crate::preopens::each(alloc, |handle, preopen| {
+                let descriptor = Descriptor::Directory {
+                    is_preopen: true,
+                    handle: crate::descriptors::FsDescriptor(handle),
+                    index: preopen.index,
+                    name_len: preopen.name_len,
+                };
+                // Without room the descriptor is dropped: the handle is released.
+                let _ = insert(descriptors, &mut room, descriptor);
+            });
+        }
+    }
+}
+
+/// What growing the descriptor table needs to know and update.
+struct TableRoom<'a> {
+    placement: u32,
+    settled: u32,
+    watch_end: &'a mut u32,
+    pages_seen: &'a mut u32,
+}
+
+/// Inserts into the table, growing it first when it is full: only in grown
+/// arenas (Go's low-memory arena has no room: EMFILE at its capacity). While
+/// the arena is unsettled, the table's new pages are the last the adapter
+/// grew, so the tripwire moves to their end (docs/memory.md).
+fn insert(table: &mut Descriptors, room: &mut TableRoom<'_>, descriptor: Descriptor) -> Result<u32, Errno> {
+    if table.is_full() {
+        if room.placement != placement_kind::GROWN_PAGES {
+            return Err(errno::MFILE);
+        }
+        let end = table.grow()?;
+        if room.settled == 0 {
+            crate::tripwire::arm(end);
+            *room.watch_end = end as u32;
+            *room.pages_seen = crate::memory::size_pages() as u32;
+        }
+    }
+    table.insert(descriptor)
 }
 
 /// Returns the state of the current call; taken once per export, in its

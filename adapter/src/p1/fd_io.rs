@@ -135,7 +135,7 @@ fn transfer(
     let guest = Guest::of(state);
     let iovecs = Iovecs::scan(guest, iovs, iovs_len)?;
     let allocator = &state.alloc;
-    let d = state.descriptors.get(fd, allocator)?;
+    let d = state.descriptors.get(fd)?;
     let reading = direction == Direction::Read;
     // Standard streams take their own direction only, and no offset (ESPIPE);
     // everything else that is not a file is EBADF, as on the native host.
@@ -203,7 +203,7 @@ pub fn fd_write_paused(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nwr
     if fd >= 3 {
         return Err(errno::NOTSUP);
     }
-    if !matches!(state.descriptors.get_loaded(fd)?, Descriptor::Stdout { .. } | Descriptor::Stderr { .. }) {
+    if !matches!(state.descriptors.get(fd)?, Descriptor::Stdout { .. } | Descriptor::Stderr { .. }) {
         return Err(errno::NOTSUP);
     }
     let pause = &mut state.pause;
@@ -250,7 +250,7 @@ pub fn fd_seek(state: &mut State, fd: u32, offset: i64, whence: u32, new_offset:
     if whence > whence::END {
         return Err(errno::INVAL);
     }
-    let d = state.descriptors.get(fd, &state.alloc)?;
+    let d = state.descriptors.get(fd)?;
     let current = position(d)?.get();
     let target = match (whence, &*d) {
         (whence::SET, _) if offset >= 0 => Some(offset as u64),
@@ -266,7 +266,7 @@ pub fn fd_seek(state: &mut State, fd: u32, offset: i64, whence: u32, new_offset:
 }
 
 pub fn fd_tell(state: &mut State, fd: u32, out: u32) -> Result<(), Errno> {
-    let position = position(state.descriptors.get(fd, &state.alloc)?)?.get();
+    let position = position(state.descriptors.get(fd)?)?.get();
     store_u64(out, position);
     Ok(())
 }

@@ -17,7 +17,7 @@ use crate::{errno::from_error_code, wasi::filesystem::types as fs};
 
 /// Dropping the removed descriptor releases its host resources.
 pub fn fd_close(state: &mut State, fd: u32) -> Result<(), Errno> {
-    drop(state.descriptors.remove(fd, &state.alloc)?);
+    drop(state.descriptors.remove(fd)?);
     Ok(())
 }
 
@@ -25,18 +25,18 @@ pub fn fd_close(state: &mut State, fd: u32) -> Result<(), Errno> {
 /// on the native host.
 pub fn fd_renumber(state: &mut State, from: u32, to: u32) -> Result<(), Errno> {
     let table = &mut state.descriptors;
-    table.get(from, &state.alloc)?;
-    table.get(to, &state.alloc)?;
+    table.get(from)?;
+    table.get(to)?;
     if from != to {
         // What `to` held is dropped: its resources are released.
-        drop(table.renumber(from, to, &state.alloc)?);
+        drop(table.renumber(from, to)?);
     }
     Ok(())
 }
 
 /// The handle of a FILE or DIRECTORY descriptor; streams are EBADF.
 fn file_or_dir_handle(state: &mut State, fd: u32) -> Result<u32, Errno> {
-    match state.descriptors.get(fd, &state.alloc)? {
+    match state.descriptors.get(fd)? {
         #[cfg(not(feature = "proxy"))]
         Descriptor::File { handle, .. } | Descriptor::Directory { handle, .. } => Ok(handle.0),
         _ => Err(errno::BADF),
@@ -45,7 +45,7 @@ fn file_or_dir_handle(state: &mut State, fd: u32) -> Result<u32, Errno> {
 
 /// The handle of a FILE descriptor; directories and streams are EBADF.
 fn file_handle(state: &mut State, fd: u32) -> Result<u32, Errno> {
-    match state.descriptors.get(fd, &state.alloc)? {
+    match state.descriptors.get(fd)? {
         #[cfg(not(feature = "proxy"))]
         Descriptor::File { handle, .. } => Ok(handle.0),
         _ => Err(errno::BADF),
@@ -137,7 +137,7 @@ fn preopen_fdstat() -> Fdstat {
 }
 
 pub fn fd_fdstat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno> {
-    let stat = match state.descriptors.get(fd, &state.alloc)? {
+    let stat = match state.descriptors.get(fd)? {
         Descriptor::Stdin { filetype, .. } => stdio_fdstat(stdio::filetype(filetype, 0), rights::FD_READ),
         Descriptor::Stdout { filetype, .. } => stdio_fdstat(stdio::filetype(filetype, 1), rights::FD_WRITE),
         Descriptor::Stderr { filetype, .. } => stdio_fdstat(stdio::filetype(filetype, 2), rights::FD_WRITE),
@@ -160,7 +160,7 @@ pub fn fd_fdstat_set_flags(state: &mut State, fd: u32, flags: u32) -> Result<(),
     if flags & !fdflags::ALL != 0 {
         return Err(errno::INVAL);
     }
-    match state.descriptors.get(fd, &state.alloc)? {
+    match state.descriptors.get(fd)? {
         #[cfg(not(feature = "proxy"))]
         Descriptor::File { flags: file_flags, .. } => {
             if flags & (fdflags::DSYNC | fdflags::SYNC | fdflags::RSYNC) != 0 {
@@ -174,7 +174,7 @@ pub fn fd_fdstat_set_flags(state: &mut State, fd: u32, flags: u32) -> Result<(),
 }
 
 pub fn fd_prestat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno> {
-    let preopen = state.descriptors.get(fd, &state.alloc)?.preopen().ok_or(errno::BADF)?;
+    let preopen = state.descriptors.get(fd)?.preopen().ok_or(errno::BADF)?;
     // prestat: tag 0 (dir) at 0, name length at 4.
     store_u32(out, 0);
     store_u32(out + 4, preopen.name_len);
@@ -184,7 +184,7 @@ pub fn fd_prestat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno>
 // Without a filesystem (proxy) no descriptor is a preopen, so `buf` is unused.
 #[cfg_attr(feature = "proxy", allow(unused_variables))]
 pub fn fd_prestat_dir_name(state: &mut State, fd: u32, buf: u32, len: u32) -> Result<(), Errno> {
-    let preopen = state.descriptors.get(fd, &state.alloc)?.preopen().ok_or(errno::NOTDIR)?;
+    let preopen = state.descriptors.get(fd)?.preopen().ok_or(errno::NOTDIR)?;
     if preopen.name_len > len {
         return Err(errno::NAMETOOLONG);
     }
@@ -196,7 +196,7 @@ pub fn fd_prestat_dir_name(state: &mut State, fd: u32, buf: u32, len: u32) -> Re
 pub fn fd_filestat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno> {
     // The native host reports standard streams with only a filetype.
     let stdio = |filetype| Filestat { filetype, ..Filestat::default() };
-    let stat = match state.descriptors.get(fd, &state.alloc)? {
+    let stat = match state.descriptors.get(fd)? {
         Descriptor::Stdin { filetype, .. } => stdio(stdio::filetype(filetype, 0)),
         Descriptor::Stdout { filetype, .. } => stdio(stdio::filetype(filetype, 1)),
         Descriptor::Stderr { filetype, .. } => stdio(stdio::filetype(filetype, 2)),

@@ -15,7 +15,7 @@ use crate::wasi::filesystem::types::{self as fs, descriptor_flags, open_flags, p
 
 /// The directory handle behind `fd`; anything else is EBADF (native host).
 fn dir_handle(state: &mut State, fd: u32) -> Result<u32, Errno> {
-    match state.descriptors.get(fd, &state.alloc)? {
+    match state.descriptors.get(fd)? {
         Descriptor::Directory { handle, .. } => Ok(handle.0),
         _ => Err(errno::BADF),
     }
@@ -77,7 +77,7 @@ pub fn path_open(
     }
     // Unlike the other path functions, a file as dirfd is ENOTDIR here
     // (native host).
-    let dir = match state.descriptors.get(dirfd, &state.alloc)? {
+    let dir = match state.descriptors.get(dirfd)? {
         Descriptor::Directory { handle, .. } => handle.0,
         Descriptor::File { .. } => return Err(errno::NOTDIR),
         _ => return Err(errno::BADF),

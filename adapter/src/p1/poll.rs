@@ -292,7 +292,7 @@ fn classify(
     if sub.tag == eventtype::CLOCK {
         return clock_delay(sub, start).map(Kind::Clock);
     }
-    let d = state.descriptors.get(sub.fd, &state.alloc)?;
+    let d = state.descriptors.get(sub.fd)?;
     let reading = sub.tag == eventtype::FD_READ;
     let slot = match d {
         Descriptor::Stdin { .. } if reading => 0,

@@ -32,7 +32,7 @@ struct Entry {
 }
 
 pub fn fd_readdir(state: &mut State, fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32) -> Result<(), Errno> {
-    let dir = match state.descriptors.get(fd, &state.alloc)? {
+    let dir = match state.descriptors.get(fd)? {
         Descriptor::Directory { handle, .. } => handle.0,
         _ => return Err(errno::BADF),
     };

@@ -14,7 +14,7 @@ fn not_a_socket(state: &mut State, fd: u32, flags: u32, known: u32) -> Result<()
     if flags & !known != 0 {
         return Err(errno::INVAL);
     }
-    state.descriptors.get(fd, &state.alloc)?;
+    state.descriptors.get(fd)?;
     Err(errno::NOTSOCK)
 }
 
