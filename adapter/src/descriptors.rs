@@ -225,10 +225,6 @@ impl Descriptors {
     /// where it can: `State::insert_descriptor`). A descriptor that finds
     /// no slot is dropped, releasing what it holds.
     pub fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
-        self.push(descriptor)
-    }
-
-    fn push(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
         let fd = if self.released > 0 {
             let mut fd = self.high_water as usize;
             let entries = self.entries();

@@ -7,6 +7,12 @@ use crate::pause::Pause;
 use crate::state::State;
 use crate::wasi::clocks::{monotonic_clock, wall_clock};
 
+/// Nanoseconds since the epoch, saturating (timestamps in stats, poll
+/// deadlines), as the native host computes them.
+pub fn saturating_nanos(time: wall_clock::Datetime) -> u64 {
+    time.seconds.saturating_mul(1_000_000_000).saturating_add(u64::from(time.nanoseconds))
+}
+
 /// Nanoseconds since the epoch, or EOVERFLOW like the native host.
 fn datetime_nanos(time: wall_clock::Datetime) -> Result<u64, Errno> {
     time.seconds

@@ -118,6 +118,17 @@ enum Direction {
     Write,
 }
 
+/// Where a transfer's bytes go: a host stream, or a file.
+enum Target<'a> {
+    Stream(u32),
+    #[cfg(not(feature = "proxy"))]
+    File(super::files::OpenFile<'a>),
+    /// The proxy flavour has no files; this only carries the lifetime.
+    #[cfg(feature = "proxy")]
+    #[allow(dead_code)]
+    NoFile(core::marker::PhantomData<&'a ()>),
+}
+
 /// The four transfers in one: the iovecs are checked, then the descriptor
 /// decides (before any buffer is looked at) whether it takes this
 /// direction, and at an offset; then the bytes move, and the count is
@@ -139,24 +150,22 @@ fn transfer(
     let reading = direction == Direction::Read;
     // Standard streams take their own direction only, and no offset (ESPIPE);
     // everything else that is not a file is EBADF, as on the native host.
-    let stream = match d {
+    let mut target = match d {
         Descriptor::Stdin { .. } | Descriptor::Stdout { .. } | Descriptor::Stderr { .. } if offset.is_some() => {
             return Err(if matches!(d, Descriptor::Stdin { .. }) == reading { errno::SPIPE } else { errno::BADF });
         }
-        Descriptor::Stdin { stream, .. } if reading => Some(stdio::stdin(stream)),
-        Descriptor::Stdout { stream, .. } if !reading => Some(stdio::stdout_or_stderr(stream, true)),
-        Descriptor::Stderr { stream, .. } if !reading => Some(stdio::stdout_or_stderr(stream, false)),
+        Descriptor::Stdin { stream, .. } if reading => Target::Stream(stdio::stdin(stream)),
+        Descriptor::Stdout { stream, .. } if !reading => Target::Stream(stdio::stdout_or_stderr(stream, true)),
+        Descriptor::Stderr { stream, .. } if !reading => Target::Stream(stdio::stdout_or_stderr(stream, false)),
         #[cfg(not(feature = "proxy"))]
-        Descriptor::File { .. } => None,
+        Descriptor::File { .. } => match super::files::OpenFile::of(d) {
+            Some(file) => Target::File(file),
+            None => return Err(errno::BADF),
+        },
         _ => return Err(errno::BADF),
     };
     #[cfg(not(feature = "proxy"))]
-    let mut file = match stream {
-        Some(_) => None,
-        None => Some(super::files::OpenFile::of(d).ok_or(errno::BADF)?),
-    };
-    #[cfg(not(feature = "proxy"))]
-    if let (Some(file), true, Some(at), Some((buf, len))) = (&file, reading, offset, iovecs.first()) {
+    if let (Target::File(file), true, Some(at), Some((buf, len))) = (&target, reading, offset, iovecs.first()) {
         // The native host copies only what it read into the buffer: a
         // buffer past the end of memory fails only if there was something
         // to copy.
@@ -172,23 +181,21 @@ fn transfer(
     }
     // One closure for every kind of descriptor: `each` is generic, and each
     // closure type would be another copy of it.
-    let n = iovecs.each(|buf, len, done| {
+    let n = iovecs.each(|buf, len, done| match &mut target {
         #[cfg(not(feature = "proxy"))]
-        if let Some(file) = file.as_mut() {
+        Target::File(file) => {
             let at = offset.map(|o| o.wrapping_add(done as u64));
-            return if reading { file.read(allocator, buf, len, at) } else { file.write(buf, len, at) };
+            if reading { file.read(allocator, buf, len, at) } else { file.write(buf, len, at) }
         }
-        let stream = stream.unwrap_or(0);
-        if reading {
-            // Block for the first bytes only; later iovecs take what is
-            // already there, like readv(2).
-            read_stream(allocator, stream, buf, len, done == 0)
-        } else {
-            stdio::write_stream(stream, buf, len)
-        }
+        // Block for the first bytes only; later iovecs take what is already
+        // there, like readv(2).
+        Target::Stream(stream) if reading => read_stream(allocator, *stream, buf, len, done == 0),
+        Target::Stream(stream) => stdio::write_stream(*stream, buf, len),
+        #[cfg(feature = "proxy")]
+        Target::NoFile(_) => Ok(0),
     })?;
     #[cfg(not(feature = "proxy"))]
-    if let (Some(file), false, None) = (file.as_mut(), reading, offset) {
+    if let (Target::File(file), false, None) = (&mut target, reading, offset) {
         file.end_of_append()?;
     }
     store_u32(out, n as u32);
@@ -199,7 +206,7 @@ fn transfer(
 /// for the next unpaused call (see `pause`); anything else is ENOTSUP.
 pub fn fd_write_paused(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> Result<(), Errno> {
     let iovecs = Iovecs::scan(Guest::of(state), iovs, iovs_len)?;
-    // Numbers above 2 could need the preopens fetched: a host call.
+    // Numbers above 2 are files or preopens: writing them is a host call.
     if fd >= 3 {
         return Err(errno::NOTSUP);
     }

@@ -12,10 +12,9 @@ pub fn stat(handle: u32) -> Result<DescriptorStat, Errno> {
     fs::descriptor_stat(handle).map_err(from_error_code)
 }
 
-/// Nanoseconds since the epoch of an optional timestamp (0 when absent),
-/// saturating like the native host.
-pub fn nanos(time: Option<crate::wasi::clocks::wall_clock::Datetime>) -> u64 {
-    time.map_or(0, |t| t.seconds.saturating_mul(1_000_000_000).saturating_add(u64::from(t.nanoseconds)))
+/// Nanoseconds since the epoch of an optional timestamp (0 when absent).
+fn nanos(time: Option<crate::wasi::clocks::wall_clock::Datetime>) -> u64 {
+    time.map_or(0, super::clocks::saturating_nanos)
 }
 
 /// P1 `filestat` from a host stat, with `ino` and device 1, like the

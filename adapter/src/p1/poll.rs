@@ -274,10 +274,7 @@ struct Start {
 
 impl Start {
     fn realtime(&mut self) -> u64 {
-        *self.realtime.get_or_insert_with(|| {
-            let now = wall_clock::now();
-            now.seconds.saturating_mul(1_000_000_000).saturating_add(u64::from(now.nanoseconds))
-        })
+        *self.realtime.get_or_insert_with(|| super::clocks::saturating_nanos(wall_clock::now()))
     }
 }
 
