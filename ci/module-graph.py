@@ -21,7 +21,13 @@ for dirpath, _, files in os.walk(root):
             if name == "lib":
                 name = "crate"
             modules[name] = open(os.path.join(dirpath, f)).read()
-generated = {"wasi/io", "wasi/cli", "wasi/clocks", "wasi/random", "wasi/filesystem"}
+# One generated module per WASI package the adapter's WIT declares.
+wit_deps = os.path.join(root, "..", "wit", "deps")
+generated = set()
+for f in os.listdir(wit_deps):
+    m = re.search(r"^package wasi:([a-z-]+)@", open(os.path.join(wit_deps, f)).read(), re.M)
+    if m:
+        generated.add("wasi/" + m.group(1).replace("-", "_"))
 known = set(modules) | generated
 
 def resolve(path, current):

@@ -29,25 +29,19 @@ const FEATURES: [&str; 6] = [
 ];
 
 /// Finds wasm-opt: `$WASM_OPT`, else the one `ci/install-binaryen.sh`
-/// installed below `workspace`.
+/// installed below `workspace`; and checks it is the pinned release.
 pub fn locate(workspace: &Path) -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os("WASM_OPT") {
-        return Ok(PathBuf::from(path));
+    let wasm_opt = match std::env::var_os("WASM_OPT") {
+        Some(path) => PathBuf::from(path),
+        None => workspace.join(INSTALLED),
+    };
+    if !wasm_opt.exists() {
+        bail!(
+            "wasm-opt not found at {}: run ci/install-binaryen.sh (or set WASM_OPT to Binaryen {BINARYEN_MAJOR}'s wasm-opt)",
+            wasm_opt.display()
+        );
     }
-    let installed = workspace.join(INSTALLED);
-    if installed.exists() {
-        return Ok(installed);
-    }
-    bail!(
-        "wasm-opt not found at {}: run ci/install-binaryen.sh (or set WASM_OPT to Binaryen {BINARYEN_MAJOR}'s wasm-opt)",
-        installed.display()
-    )
-}
-
-/// Runs `wasm-opt -Oz` on `wasm` and returns the result. Custom sections
-/// (the adapter's `component-type`) are kept.
-pub fn optimize(wasm: &[u8], wasm_opt: &Path) -> Result<Vec<u8>> {
-    let version = Command::new(wasm_opt)
+    let version = Command::new(&wasm_opt)
         .arg("--version")
         .output()
         .with_context(|| format!("running {}", wasm_opt.display()))?;
@@ -55,6 +49,12 @@ pub fn optimize(wasm: &[u8], wasm_opt: &Path) -> Result<Vec<u8>> {
     if !version.contains(&format!("version_{BINARYEN_MAJOR}")) {
         bail!("{} is {}, but the adapters are built with Binaryen {BINARYEN_MAJOR} (ci/install-binaryen.sh)", wasm_opt.display(), version.trim());
     }
+    Ok(wasm_opt)
+}
+
+/// Runs `wasm-opt -Oz` (as found by `locate`) on `wasm` and returns the
+/// result. Custom sections (the adapter's `component-type`) are kept.
+pub fn optimize(wasm: &[u8], wasm_opt: &Path) -> Result<Vec<u8>> {
     let dir = std::env::temp_dir().join(format!("adapter-wasm-opt-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let (input, output) = (dir.join("in.wasm"), dir.join("out.wasm"));
