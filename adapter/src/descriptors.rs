@@ -149,8 +149,6 @@ impl Drop for OutputStream {
 
 #[repr(C)]
 pub struct Descriptors {
-    /// 1 once the preopens were fetched from the host.
-    pub preopens_loaded: u32,
     /// One above the highest number ever handed out.
     high_water: u32,
     /// How many slots below `high_water` are `RELEASED`.
@@ -209,9 +207,18 @@ impl Descriptors {
     /// The descriptor `fd`, if open. (The preopens are installed before
     /// any call looks: `State::install_preopens`.)
     pub fn get(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
-        match self.entries().get_mut(fd as usize) {
-            Some(d) if !matches!(d, Descriptor::Free | Descriptor::Released | Descriptor::Bad) => Ok(d),
-            _ => Err(errno::BADF),
+        // `capacity` is the inline table's too, so one comparison bounds
+        // both (`entries` would compare against 256 or `capacity`).
+        if fd >= self.capacity {
+            return Err(errno::BADF);
+        }
+        let base = if self.table == 0 { self.inline.as_mut_ptr() } else { self.table as *mut Descriptor };
+        // SAFETY: `fd` is below the capacity of the table at `base` (see
+        // `entries`).
+        let d = unsafe { &mut *base.add(fd as usize) };
+        match d {
+            Descriptor::Free | Descriptor::Released | Descriptor::Bad => Err(errno::BADF),
+            _ => Ok(d),
         }
     }
 

@@ -24,7 +24,7 @@ pub fn enter() {
     // SAFETY: the global holds the address of an initialised state block;
     // reading its fields is in bounds even if a guest overwrote it.
     let state_ref = unsafe { &*(state as *const State) };
-    if !state_ref.canaries_intact() {
+    if !state_ref.head_intact() {
         overwritten(state);
     }
     if state_ref.settled == 0 {
@@ -105,8 +105,11 @@ fn overwritten(state: usize) -> ! {
 #[cold]
 #[inline(never)]
 fn check_unsettled(state: usize) {
-    // SAFETY: canaries were checked by the caller.
+    // SAFETY: the head canary was checked by the caller.
     let state_ref = unsafe { &*(state as *const State) };
+    if !state_ref.canaries_intact() {
+        overwritten(state);
+    }
     if !placement::guest_took_memory(state_ref) {
         return;
     }

@@ -6,31 +6,42 @@
 // The proxy flavour (no filesystem) uses only a few of these.
 #![cfg_attr(feature = "proxy", allow(dead_code))]
 
+use core::num::NonZeroU16;
+
+/// Never 0 (success is `Ok`), so `Result<(), Errno>` is one 16-bit value
+/// that functions return in a register rather than through memory.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Errno(u16);
+pub struct Errno(NonZeroU16);
 
 impl Errno {
+    const fn new(code: u16) -> Errno {
+        match NonZeroU16::new(code) {
+            Some(code) => Errno(code),
+            None => panic!("errno 0 is success"),
+        }
+    }
+
     /// The value P1 returns.
     #[inline(always)]
     pub fn code(self) -> u32 {
-        u32::from(self.0)
+        u32::from(self.0.get())
     }
 }
 
-pub const BADF: Errno = Errno(8);
-pub const FAULT: Errno = Errno(21);
-pub const ILSEQ: Errno = Errno(25);
-pub const INTR: Errno = Errno(27);
-pub const INVAL: Errno = Errno(28);
-pub const IO: Errno = Errno(29);
-pub const MFILE: Errno = Errno(33);
-pub const NAMETOOLONG: Errno = Errno(37);
-pub const NOMEM: Errno = Errno(48);
-pub const NOTDIR: Errno = Errno(54);
-pub const NOTSOCK: Errno = Errno(57);
-pub const NOTSUP: Errno = Errno(58);
-pub const OVERFLOW: Errno = Errno(61);
-pub const SPIPE: Errno = Errno(70);
+pub const BADF: Errno = Errno::new(8);
+pub const FAULT: Errno = Errno::new(21);
+pub const ILSEQ: Errno = Errno::new(25);
+pub const INTR: Errno = Errno::new(27);
+pub const INVAL: Errno = Errno::new(28);
+pub const IO: Errno = Errno::new(29);
+pub const MFILE: Errno = Errno::new(33);
+pub const NAMETOOLONG: Errno = Errno::new(37);
+pub const NOMEM: Errno = Errno::new(48);
+pub const NOTDIR: Errno = Errno::new(54);
+pub const NOTSOCK: Errno = Errno::new(57);
+pub const NOTSUP: Errno = Errno::new(58);
+pub const OVERFLOW: Errno = Errno::new(61);
+pub const SPIPE: Errno = Errno::new(70);
 
 /// Maps a `wasi:filesystem/types.error-code` (its enum index) to a P1 errno.
 ///
@@ -69,7 +80,7 @@ pub fn from_error_code(code: crate::wasi::filesystem::types::ErrorCode) -> Errno
         3 => core::hint::black_box(WORDS[3]),
         _ => core::hint::black_box(WORDS[4]),
     };
-    Errno(((word >> ((index % 8) * 8)) & 0xff) as u16)
+    NonZeroU16::new(((word >> ((index % 8) * 8)) & 0xff) as u16).map_or(IO, Errno)
 }
 
 /// Maps a `stream-error` the way the native host does: a closed stream is

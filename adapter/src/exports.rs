@@ -48,15 +48,25 @@ macro_rules! p1_exports {
 }
 
 /// What every P1 call does before its body: whether it runs inside a
-/// host-started allocation (then nothing may call the host; `pause`), and
-/// otherwise, the first time, installing the preopens. Shared, not inlined
-/// into each body.
-#[inline(never)]
+/// host-started allocation (then nothing may call the host; `pause`). One
+/// load and a branch unless the pause needs attention.
+#[inline(always)]
 fn paused(state: &mut crate::state::State) -> bool {
-    if state.pause.paused(&mut state.descriptors, &state.alloc) {
+    state.pause.needs_attention() && attend(state)
+}
+
+/// The slow road of `paused`: a pause is open, or an unpaused call must
+/// catch up on something first. The first unpaused call installs the
+/// preopens and reads the wall clock once, so that paused wall-clock reads
+/// have a base. Shared, not inlined into each body.
+#[cold]
+#[inline(never)]
+fn attend(state: &mut crate::state::State) -> bool {
+    if state.pause.attend(&mut state.descriptors, &state.alloc) {
         return true;
     }
-    if state.descriptors.preopens_loaded == 0 {
+    if state.pause.first_call() {
+        let _ = clocks::realtime_now(&mut state.pause);
         state.install_preopens();
     }
     false
@@ -184,7 +194,9 @@ fn exit(code: u32) -> ! {
     let state = unsafe { crate::state::get() };
     // Output kept during a pause goes out first (exiting inside a pause
     // cannot work at all: it is a host call).
-    let _ = state.pause.paused(&mut state.descriptors, &state.alloc);
+    if state.pause.needs_attention() {
+        let _ = state.pause.attend(&mut state.descriptors, &state.alloc);
+    }
     process::proc_exit(code)
 }
 

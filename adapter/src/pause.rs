@@ -48,6 +48,10 @@ mod attention {
     pub const OUTPUT: u32 = 1 << 1;
     /// The randomness pool is not full.
     pub const RANDOM: u32 = 1 << 2;
+    /// No unpaused call has run yet. The first one reads the wall clock
+    /// once, so that paused wall-clock reads have a base, and installs the
+    /// preopens (`exports::attend`).
+    pub const FIRST_CALL: u32 = 1 << 3;
 }
 
 #[repr(C)]
@@ -74,24 +78,24 @@ pub struct Pause {
 impl Pause {
     /// A fresh state block has an empty randomness pool to fill.
     pub fn init(&mut self) {
-        self.attention = attention::RANDOM;
+        self.attention = attention::RANDOM | attention::FIRST_CALL;
     }
 
-    /// At the start of every P1 call: true when the call runs inside an
-    /// announced host-started allocation. Otherwise writes output kept
-    /// while paused and refills the randomness pool first, if a pause left
-    /// anything to do. One load and a branch on the fast path.
+    /// Whether the call must look at the pause before its body: one load
+    /// on the fast path of every call. Then `attend` says what to do.
     #[inline(always)]
-    pub fn paused(&mut self, descriptors: &mut Descriptors, allocator: &Allocator) -> bool {
-        self.attention != 0 && self.attend(descriptors, allocator)
+    pub fn needs_attention(&self) -> bool {
+        self.attention != 0
     }
 
-    #[cold]
-    #[inline(never)]
-    fn attend(&mut self, descriptors: &mut Descriptors, allocator: &Allocator) -> bool {
+    /// When `needs_attention`: true when the call runs inside an announced
+    /// host-started allocation. Otherwise catches up first: writes output
+    /// kept while paused and refills the randomness pool.
+    pub fn attend(&mut self, descriptors: &mut Descriptors, allocator: &Allocator) -> bool {
         if self.attention & attention::PAUSED != 0 {
             return true;
         }
+
         if self.attention & attention::OUTPUT != 0 {
             self.flush_output(descriptors);
         }
@@ -99,6 +103,13 @@ impl Pause {
             self.refill_random(allocator);
         }
         false
+    }
+
+    /// Whether this is the first unpaused call (true once).
+    pub fn first_call(&mut self) -> bool {
+        let first = self.attention & attention::FIRST_CALL != 0;
+        self.attention &= !attention::FIRST_CALL;
+        first
     }
 
     /// Opens a pause. Calls nothing.
@@ -131,13 +142,6 @@ impl Pause {
     pub fn observe_realtime(&mut self, now: u64) {
         self.realtime = now;
         self.monotonic_at_realtime = self.monotonic;
-    }
-
-    /// Whether the wall clock was ever read; the first unpaused monotonic
-    /// read also reads it, so a paused wall-clock read has a base.
-    #[inline(always)]
-    pub fn realtime_known(&self) -> bool {
-        self.realtime != 0
     }
 
     /// The monotonic clock while paused: the last answer (at least 1).

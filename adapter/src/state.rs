@@ -6,8 +6,9 @@
 //! the host calls in the middle of an import and which touches only the
 //! allocator (an `UnsafeCell`, see `wasi::alloc`).
 //!
-//! Canaries at both ends let every call detect that someone else wrote over
-//! the block; see `entry::enter`.
+//! Canaries at both ends detect that someone else wrote over the block:
+//! every call checks the head (a guest heap growing into the block reaches
+//! it first), calls in an unsettled arena check both; see `entry::enter`.
 
 use crate::descriptors::{Descriptor, Descriptors};
 use crate::errno::{self, Errno};
@@ -98,9 +99,16 @@ impl State {
         self.alloc.configure_settled();
     }
 
+    /// The check every call makes: a guest heap that grows into the block
+    /// reaches its head first (docs/memory.md).
+    #[inline(always)]
+    pub fn head_intact(&self) -> bool {
+        self.head_canary == HEAD_CANARY
+    }
+
     #[inline(always)]
     pub fn canaries_intact(&self) -> bool {
-        self.head_canary == HEAD_CANARY && self.tail_canary == TAIL_CANARY
+        self.head_intact() && self.tail_canary == TAIL_CANARY
     }
 
     /// Adds a descriptor at the number the native host would give it,
@@ -116,7 +124,6 @@ impl State {
     #[cold]
     #[inline(never)]
     pub fn install_preopens(&mut self) {
-        self.descriptors.preopens_loaded = 1;
         #[cfg(not(feature = "proxy"))]
         {
             let State { alloc, descriptors, placement, settled, watch_end, pages_seen, .. } = self;

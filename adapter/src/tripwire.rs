@@ -1,36 +1,46 @@
 //! The tripwire: the last bytes of pages the adapter grew while a guest
-//! allocator could still claim them, set to a known word. An allocator that
-//! claims all memory writes its bookkeeping at the very end of memory, so a
-//! disturbed tripwire says the pages were taken (docs/memory.md).
+//! allocator could still claim them. An allocator that claims all memory
+//! writes its bookkeeping at the very end of memory, so a disturbed
+//! tripwire says the pages were taken (docs/memory.md).
+//!
+//! The adapter never uses the last `TRIPWIRE_BYTES` of such pages, and
+//! watches two words there, the ones the claim-all allocators write when
+//! they take memory:
+//! * the last word: AssemblyScript's TLSF puts its tail block header and
+//!   the free block's back pointer in the last 8 bytes;
+//! * the word 56 bytes from the end: Debian's 2022 wasi-libc (dlmalloc)
+//!   writes its top chunk's footer header 52 bytes from the end
+//!   (`TOP_FOOT_SIZE` is 56, the size field 4 bytes in);
+//! * TinyGo zeroes its heap metadata, which ends at the end of memory and
+//!   covers both.
+//! Two loads rather than eight: the check runs on every call while the
+//! arena is unsettled.
 
 use crate::memory;
 
 /// Bytes at the end of watched pages that the adapter never uses itself.
 pub const TRIPWIRE_BYTES: usize = 64;
+/// Where the two watched words start, counted back from the end.
+const WATCHED: [usize; 2] = [8, 56];
 /// "TRIPWIRE", little-endian.
 const TRIPWIRE_WORD: u64 = 0x4552_4957_5049_5254;
 
 /// Sets the tripwire ending at `end`. Needs no stack.
 #[inline(always)]
 pub fn arm(end: usize) {
-    let mut addr = end - TRIPWIRE_BYTES;
-    while addr < end {
-        // SAFETY: inside pages the adapter grew, aligned.
-        unsafe { memory::write_u64(addr, TRIPWIRE_WORD) };
-        addr += 8;
+    // SAFETY: inside pages the adapter grew, aligned.
+    unsafe {
+        memory::write_u64(end - WATCHED[0], TRIPWIRE_WORD);
+        memory::write_u64(end - WATCHED[1], TRIPWIRE_WORD);
     }
 }
 
 /// Whether the tripwire ending at `end` is as `arm` left it. Needs no stack.
-/// Runs on every call while the arena is unsettled, so it is one
-/// straight-line pass: every word XORed with the pattern, ORed together.
 #[inline(always)]
 pub fn intact(end: usize) -> bool {
-    const _: () = assert!(TRIPWIRE_BYTES == 64);
-    let base = end - TRIPWIRE_BYTES;
+    const _: () = assert!(WATCHED[1] < TRIPWIRE_BYTES);
     // SAFETY: inside pages the adapter grew, aligned.
-    let differs = |word: usize| unsafe { memory::read_u64(base + word * 8) } ^ TRIPWIRE_WORD;
-    // Written out rather than looped: at opt-level "s" a loop stays a loop,
-    // five times the instructions on every unsettled call.
-    (differs(0) | differs(1) | differs(2) | differs(3) | differs(4) | differs(5) | differs(6) | differs(7)) == 0
+    unsafe {
+        (memory::read_u64(end - WATCHED[0]) ^ TRIPWIRE_WORD) | (memory::read_u64(end - WATCHED[1]) ^ TRIPWIRE_WORD) == 0
+    }
 }

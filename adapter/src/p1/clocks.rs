@@ -7,18 +7,28 @@ use crate::pause::Pause;
 use crate::state::State;
 use crate::wasi::clocks::{monotonic_clock, wall_clock};
 
+const NANOS_PER_SECOND: u64 = 1_000_000_000;
+
+/// Seconds at most this many fit in 64 bits of nanoseconds. Comparing
+/// against it is what `checked_mul` would do with a 128-bit multiply, a
+/// library call of a hundred-odd instructions on wasm32.
+const MAX_SECONDS: u64 = u64::MAX / NANOS_PER_SECOND;
+
 /// Nanoseconds since the epoch, saturating (timestamps in stats, poll
 /// deadlines), as the native host computes them.
 pub fn saturating_nanos(time: wall_clock::Datetime) -> u64 {
-    time.seconds.saturating_mul(1_000_000_000).saturating_add(u64::from(time.nanoseconds))
+    if time.seconds > MAX_SECONDS {
+        return u64::MAX;
+    }
+    (time.seconds * NANOS_PER_SECOND).saturating_add(u64::from(time.nanoseconds))
 }
 
 /// Nanoseconds since the epoch, or EOVERFLOW like the native host.
 fn datetime_nanos(time: wall_clock::Datetime) -> Result<u64, Errno> {
-    time.seconds
-        .checked_mul(1_000_000_000)
-        .and_then(|n| n.checked_add(u64::from(time.nanoseconds)))
-        .ok_or(errno::OVERFLOW)
+    if time.seconds > MAX_SECONDS {
+        return Err(errno::OVERFLOW);
+    }
+    (time.seconds * NANOS_PER_SECOND).checked_add(u64::from(time.nanoseconds)).ok_or(errno::OVERFLOW)
 }
 
 /// The wall clock now (unpaused calls only), noted for paused reads.
@@ -33,19 +43,7 @@ pub fn realtime_now(pause: &mut Pause) -> Result<u64, Errno> {
 /// answer, which a paused poll may have moved forward.
 #[inline(always)]
 pub fn monotonic_now(pause: &mut Pause) -> u64 {
-    let now = pause.observe_monotonic(monotonic_clock::now());
-    if !pause.realtime_known() {
-        first_realtime(pause);
-    }
-    now
-}
-
-/// Gives a paused wall-clock read a base to start from: once, on the
-/// first unpaused monotonic read.
-#[cold]
-#[inline(never)]
-fn first_realtime(pause: &mut Pause) {
-    let _ = realtime_now(pause);
+    pause.observe_monotonic(monotonic_clock::now())
 }
 
 /// `clock_time_get` of the wall clock; apart so that the monotonic clock,

@@ -55,7 +55,7 @@ impl<'a> OpenFile<'a> {
         }
     }
 
-    fn appends(&self) -> bool {
+    pub fn appends(&self) -> bool {
         u32::from(self.flags) & fdflags::APPEND != 0
     }
 

@@ -179,13 +179,21 @@ impl<'a> ImportPlan<'a> {
     #[inline(never)]
     fn begin(allocator: &'a Allocator, ptr: usize, len: usize, may_spill: bool) -> Self {
         let cells = allocator.cells.get();
-        let region = Region { cursor: ptr as u32, end: (ptr + len) as u32, may_spill: may_spill as u32 };
         // SAFETY: the cells are plain data in the live state block; no
         // import call is in progress, so nobody else accesses them now.
+        // Field by field: a volatile access to the whole struct would go
+        // through a copy on the stack.
         unsafe {
-            let saved = core::ptr::read_volatile(core::ptr::addr_of!((*cells).region));
-            core::ptr::write_volatile(core::ptr::addr_of_mut!((*cells).region), region);
-            let spill_mark = core::ptr::read_volatile(core::ptr::addr_of!((*cells).spill.used_end));
+            let region = core::ptr::addr_of_mut!((*cells).region);
+            let saved = Region {
+                cursor: read(core::ptr::addr_of!((*region).cursor)),
+                end: read(core::ptr::addr_of!((*region).end)),
+                may_spill: read(core::ptr::addr_of!((*region).may_spill)),
+            };
+            write(core::ptr::addr_of_mut!((*region).cursor), ptr as u32);
+            write(core::ptr::addr_of_mut!((*region).end), (ptr + len) as u32);
+            write(core::ptr::addr_of_mut!((*region).may_spill), may_spill as u32);
+            let spill_mark = read(core::ptr::addr_of!((*cells).spill.used_end));
             ImportPlan { allocator, saved, spill_mark }
         }
     }
@@ -198,7 +206,14 @@ impl Drop for ImportPlan<'_> {
         // SAFETY: as in `begin`; the import calls made under the plan have
         // returned.
         unsafe {
-            core::ptr::write_volatile(core::ptr::addr_of_mut!((*cells).region), self.saved);
+            let region = core::ptr::addr_of_mut!((*cells).region);
+            write(core::ptr::addr_of_mut!((*region).cursor), self.saved.cursor);
+            write(core::ptr::addr_of_mut!((*region).end), self.saved.end);
+            write(core::ptr::addr_of_mut!((*region).may_spill), self.saved.may_spill);
+            // No spill region (the usual case): nothing to release.
+            if read(core::ptr::addr_of!((*cells).spill.base)) == 0 {
+                return;
+            }
             let spill = core::ptr::addr_of_mut!((*cells).spill);
             let mut current = core::ptr::read_volatile(spill);
             if release_spill(&mut current, self.spill_mark) {
@@ -206,6 +221,18 @@ impl Drop for ImportPlan<'_> {
             }
         }
     }
+}
+
+/// A volatile read of one allocator cell (see `Allocator`).
+#[inline(always)]
+unsafe fn read(cell: *const u32) -> u32 {
+    core::ptr::read_volatile(cell)
+}
+
+/// A volatile write of one allocator cell (see `Allocator`).
+#[inline(always)]
+unsafe fn write(cell: *mut u32, value: u32) {
+    core::ptr::write_volatile(cell, value)
 }
 
 /// Zeroes spill memory handed out since `mark` (the `used_end` when the

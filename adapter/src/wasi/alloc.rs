@@ -12,7 +12,7 @@
 //! handed down from an export: the host calls it in the middle of an import
 //! call, while the caller holds `&Allocator` (hence its `UnsafeCell`).
 
-use super::abi::{Cells, Region, Spill};
+use super::abi::{Cells, Spill};
 use crate::memory::{self, PAGE_SIZE};
 
 /// Where the adapter's state block keeps its `abi::Allocator`: right after
@@ -69,6 +69,14 @@ fn spill_alloc(spill: &mut Spill, settled: bool, len: usize, align: usize) -> us
     start
 }
 
+/// Out of line: a message is built on the stack, and the hot path of
+/// `cabi_import_realloc` needs no stack frame.
+#[cold]
+#[inline(never)]
+fn called_outside_a_call() -> ! {
+    crate::fatal!("cabi_import_realloc called outside of an adapter call")
+}
+
 #[cold]
 #[inline(never)]
 fn no_memory_for_result(len: usize) -> ! {
@@ -89,23 +97,22 @@ pub unsafe extern "C" fn cabi_import_realloc(
 ) -> *mut u8 {
     let state = crate::globals::state_address();
     if state <= crate::globals::STATE_PLACING {
-        crate::fatal!("cabi_import_realloc called outside of an adapter call");
+        called_outside_a_call();
     }
     // SAFETY: the state block is live (an adapter call is in progress, it
     // made the import call being lowered) and keeps its allocator at
     // `ALLOCATOR_OFFSET`. The caller holds only a shared reference to the
     // allocator, whose cells are an `UnsafeCell`, and none to the cells.
     let cells = unsafe { &mut *((state + ALLOCATOR_OFFSET) as *mut Cells) };
-    let settled = cells.keep_spill != 0;
-    let (region, spill) = (&mut cells.region, &mut cells.spill);
     let align = align.max(1);
     let old = old_ptr as usize;
     if old_ptr.is_null() {
-        return allocate(region, spill, settled, align, new_len) as *mut u8;
+        return allocate(cells, align, new_len) as *mut u8;
     }
     // A resize of an earlier allocation of the same result (hosts that
     // transcode strings allocate the worst case, then shrink). The last
     // allocation of the plan's own area resizes in place.
+    let region = &mut cells.region;
     let is_last = old + old_len == region.cursor as usize;
     if is_last && old + new_len <= region.end as usize {
         region.cursor = (old + new_len) as u32;
@@ -114,7 +121,7 @@ pub unsafe extern "C" fn cabi_import_realloc(
     if new_len <= old_len {
         return old_ptr;
     }
-    let new = allocate(region, spill, settled, align, new_len);
+    let new = allocate(cells, align, new_len);
     // SAFETY: both blocks were handed out by this function for the active
     // plan; the new one does not overlap the old one.
     unsafe { memory::copy(new, old, old_len) };
@@ -123,14 +130,22 @@ pub unsafe extern "C" fn cabi_import_realloc(
 
 /// A fresh block for the active plan: from its area, else from spill pages
 /// when the plan allows it.
-fn allocate(region: &mut Region, spill: &mut Spill, settled: bool, align: usize, len: usize) -> usize {
-    let start = align_up(region.cursor as usize, align);
-    if start + len <= region.end as usize {
-        region.cursor = (start + len) as u32;
+#[inline(always)]
+fn allocate(cells: &mut Cells, align: usize, len: usize) -> usize {
+    let start = align_up(cells.region.cursor as usize, align);
+    if start + len <= cells.region.end as usize {
+        cells.region.cursor = (start + len) as u32;
         return start;
     }
-    if region.may_spill == 0 {
+    allocate_beyond(cells, align, len)
+}
+
+/// `allocate` when the plan's area is full.
+#[cold]
+#[inline(never)]
+fn allocate_beyond(cells: &mut Cells, align: usize, len: usize) -> usize {
+    if cells.region.may_spill == 0 {
         crate::fatal!("host result larger than its destination buffer; bytes:", len);
     }
-    spill_alloc(spill, settled, len, align)
+    spill_alloc(&mut cells.spill, cells.keep_spill != 0, len, align)
 }
