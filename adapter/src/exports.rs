@@ -57,8 +57,7 @@ fn paused(state: &mut crate::state::State) -> bool {
 
 /// The slow road of `paused`: a pause is open, or an unpaused call must
 /// catch up on something first. The first unpaused call installs the
-/// preopens and reads the wall clock once, so that paused wall-clock reads
-/// have a base. Shared, not inlined into each body.
+/// preopens. Shared, not inlined into each body.
 #[cold]
 #[inline(never)]
 fn attend(state: &mut crate::state::State) -> bool {
@@ -66,7 +65,6 @@ fn attend(state: &mut crate::state::State) -> bool {
         return true;
     }
     if state.pause.first_call() {
-        let _ = clocks::realtime_now(&mut state.pause);
         state.install_preopens();
     }
     false

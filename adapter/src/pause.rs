@@ -48,9 +48,8 @@ mod attention {
     pub const OUTPUT: u32 = 1 << 1;
     /// The randomness pool is not full.
     pub const RANDOM: u32 = 1 << 2;
-    /// No unpaused call has run yet. The first one reads the wall clock
-    /// once, so that paused wall-clock reads have a base, and installs the
-    /// preopens (`exports::attend`).
+    /// No unpaused call has run yet; the first one installs the preopens
+    /// (`exports::attend`).
     pub const FIRST_CALL: u32 = 1 << 3;
 }
 
@@ -136,6 +135,13 @@ impl Pause {
             self.monotonic = now;
         }
         self.monotonic
+    }
+
+    /// Whether the wall clock was ever read; the first unpaused monotonic
+    /// read also reads it, so a paused wall-clock read has a base.
+    #[inline(always)]
+    pub fn realtime_known(&self) -> bool {
+        self.realtime != 0
     }
 
     /// Records a wall-clock reading of the host (unpaused).

@@ -43,7 +43,19 @@ pub fn realtime_now(pause: &mut Pause) -> Result<u64, Errno> {
 /// answer, which a paused poll may have moved forward.
 #[inline(always)]
 pub fn monotonic_now(pause: &mut Pause) -> u64 {
-    pause.observe_monotonic(monotonic_clock::now())
+    let now = pause.observe_monotonic(monotonic_clock::now());
+    if !pause.realtime_known() {
+        first_realtime(pause);
+    }
+    now
+}
+
+/// Gives a paused wall-clock read a base to start from: once, on the
+/// first unpaused monotonic read.
+#[cold]
+#[inline(never)]
+fn first_realtime(pause: &mut Pause) {
+    let _ = realtime_now(pause);
 }
 
 /// `clock_time_get` of the wall clock; apart so that the monotonic clock,
