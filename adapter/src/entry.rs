@@ -12,7 +12,7 @@
 use crate::globals::{self, STATE_PLACING};
 use crate::placement::{self, Arena};
 use crate::state::placement_kind::GROWN_PAGES;
-use crate::state::State;
+use crate::state::{State, HEAD_SETTLED, HEAD_UNSETTLED};
 
 #[inline(never)]
 pub fn enter() {
@@ -23,12 +23,29 @@ pub fn enter() {
     }
     // SAFETY: the global holds the address of an initialised state block;
     // reading its fields is in bounds even if a guest overwrote it.
-    let state_ref = unsafe { &*(state as *const State) };
-    if !state_ref.head_intact() {
+    let head = unsafe { (*(state as *const State)).head_canary };
+    if head != HEAD_SETTLED {
+        not_settled(state, head);
+    }
+}
+
+/// `enter` when the head canary is not that of a settled arena: either the
+/// arena is unsettled (check it), or the block was overwritten.
+/// Must not have a stack frame: it may switch the stack pointer, which an
+/// epilogue would undo.
+#[inline(never)]
+fn not_settled(state: usize, head: u64) {
+    if head != HEAD_UNSETTLED {
         overwritten(state);
     }
-    if state_ref.settled == 0 {
-        check_unsettled(state);
+    check_unsettled(state);
+}
+
+/// The tail canary, checked on the slow road of a call (`exports::attend`)
+/// and while unsettled; the head is checked on every call.
+pub fn check_tail(state: &State) {
+    if !state.tail_intact() {
+        overwritten(state as *const State as usize);
     }
 }
 
@@ -100,16 +117,11 @@ fn overwritten(state: usize) -> ! {
     )
 }
 
-/// Must not have a stack frame: it may switch the stack pointer, which an
-/// epilogue would undo.
-#[cold]
-#[inline(never)]
+/// Must not have a stack frame (see `not_settled`).
+#[inline(always)]
 fn check_unsettled(state: usize) {
     // SAFETY: the head canary was checked by the caller.
     let state_ref = unsafe { &*(state as *const State) };
-    if !state_ref.canaries_intact() {
-        overwritten(state);
-    }
     if !placement::guest_took_memory(state_ref) {
         return;
     }
@@ -118,6 +130,7 @@ fn check_unsettled(state: usize) {
     if globals::stack_pointer() != state_ref.stack_top as usize {
         return;
     }
+    check_tail(state_ref);
     // SAFETY: no adapter frame is live (checked above).
     let base = unsafe { move_state(state) };
     settle(base);

@@ -61,6 +61,7 @@ fn paused(state: &mut crate::state::State) -> bool {
 #[cold]
 #[inline(never)]
 fn attend(state: &mut crate::state::State) -> bool {
+    crate::entry::check_tail(state);
     if state.pause.attend(&mut state.descriptors, &state.alloc) {
         return true;
     }

@@ -8,14 +8,20 @@
 //!
 //! Canaries at both ends detect that someone else wrote over the block:
 //! every call checks the head (a guest heap growing into the block reaches
-//! it first), calls in an unsettled arena check both; see `entry::enter`.
+//! it first), calls that take the slow road the tail too; see
+//! `entry::enter`.
 
 use crate::descriptors::{Descriptor, Descriptors};
 use crate::errno::{self, Errno};
 use crate::wasi::abi::Allocator;
 
-/// "P1ADAPTR" and "STATE-OK", little-endian.
-pub const HEAD_CANARY: u64 = 0x5254_5041_4441_3150;
+/// The head canary says whether the arena settled too, so that the fast
+/// path of every call is one comparison (`entry::enter`): "P1ADAPTR" once
+/// settled (or in Go's low memory, which needs no settling), "P1UNSETL"
+/// before, little-endian.
+pub const HEAD_SETTLED: u64 = 0x5254_5041_4441_3150;
+pub const HEAD_UNSETTLED: u64 = 0x4c54_4553_4e55_3150;
+/// "STATE-OK", little-endian.
 pub const TAIL_CANARY: u64 = 0x4b4f_2d45_5441_5453;
 
 /// How the arena was placed; decides which checks each call makes.
@@ -74,10 +80,11 @@ pub struct ArenaBounds {
 impl State {
     /// Initialises a zeroed block in place.
     pub fn init(&mut self, placement: u32, arena: &ArenaBounds) {
-        self.head_canary = HEAD_CANARY;
+        let settled = placement == placement_kind::LOW_MEMORY;
+        self.head_canary = if settled { HEAD_SETTLED } else { HEAD_UNSETTLED };
         self.tail_canary = TAIL_CANARY;
         self.placement = placement;
-        self.settled = (placement == placement_kind::LOW_MEMORY) as u32;
+        self.settled = settled as u32;
         self.set_arena(arena);
         self.descriptors.init();
         self.pause.init();
@@ -96,19 +103,13 @@ impl State {
     /// The arena no guest allocator can claim any more (docs/memory.md).
     pub fn settle(&mut self) {
         self.settled = 1;
+        self.head_canary = HEAD_SETTLED;
         self.alloc.configure_settled();
     }
 
-    /// The check every call makes: a guest heap that grows into the block
-    /// reaches its head first (docs/memory.md).
     #[inline(always)]
-    pub fn head_intact(&self) -> bool {
-        self.head_canary == HEAD_CANARY
-    }
-
-    #[inline(always)]
-    pub fn canaries_intact(&self) -> bool {
-        self.head_intact() && self.tail_canary == TAIL_CANARY
+    pub fn tail_intact(&self) -> bool {
+        self.tail_canary == TAIL_CANARY
     }
 
     /// Adds a descriptor at the number the native host would give it,
