@@ -45,7 +45,15 @@ struct Subscription {
     fd: u32,
 }
 
+/// Subscription `index`, out of line (it is read in several places).
+#[inline(never)]
 fn read_subscription(guest: Guest, subs: u32, index: u32) -> Result<Subscription, Errno> {
+    decode_subscription(guest, subs, index)
+}
+
+/// `read_subscription`, inlined where the fields should stay in locals.
+#[inline(always)]
+fn decode_subscription(guest: Guest, subs: u32, index: u32) -> Result<Subscription, Errno> {
     let offset = u64::from(index) * u64::from(SUBSCRIPTION_SIZE);
     guest.check(subs, offset + u64::from(SUBSCRIPTION_SIZE))?;
     let base = subs as usize + offset as usize;
@@ -115,13 +123,15 @@ struct Ready {
 
 /// The native host's checks before it looks at the subscriptions one by
 /// one: none is EINVAL; a single relative clock is its sleeping shortcut;
-/// arrays beyond the per-call copy budget are ENOMEM.
+/// arrays beyond the per-call copy budget are ENOMEM. Inlined: Go's
+/// scheduler polls one zero-timeout clock again and again.
+#[inline(always)]
 fn lone_relative_clock(guest: Guest, subs: u32, count: u32) -> Result<Option<Subscription>, Errno> {
     if count == 0 {
         return Err(errno::INVAL);
     }
     if count == 1 {
-        let sub = read_subscription(guest, subs, 0)?;
+        let sub = decode_subscription(guest, subs, 0)?;
         if sub.tag == eventtype::CLOCK && !sub.absolute {
             return Ok(Some(sub));
         }
