@@ -138,7 +138,7 @@ fn single(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, direction: Direc
             if file.appends() {
                 return None;
             }
-            if reading { file.read(allocator, buf, len, None) } else { file.write(buf, len, None) }
+            if reading { file.read_at_position(allocator, buf, len) } else { file.write_at_position(buf, len) }
         }
         _ => return None,
     };

@@ -67,14 +67,19 @@ impl<'a> OpenFile<'a> {
         if self.appends() {
             return self.append(buf, len);
         }
-        let at = offset.unwrap_or(self.position.get());
-        // SAFETY: the guest's buffer, bounds checked by the caller.
-        let bytes = unsafe { crate::memory::bytes(buf, len) };
-        let written = fs::descriptor_write(self.handle, bytes, at).map_err(from_error_code)?;
-        if offset.is_none() {
-            self.position.set(self.position.get() + written);
+        match offset {
+            Some(at) => write_at(self.handle, buf, len, at),
+            None => self.write_at_position(buf, len),
         }
-        Ok(written as usize)
+    }
+
+    /// Writes at the position and advances it (not for O_APPEND).
+    #[inline(always)]
+    pub fn write_at_position(&mut self, buf: usize, len: usize) -> Result<usize, Errno> {
+        let at = self.position.get();
+        let written = write_at(self.handle, buf, len, at)?;
+        self.position.set(at + written as u64);
+        Ok(written)
     }
 
     /// After writing at the position (not a positional write) on an
@@ -111,20 +116,23 @@ impl<'a> OpenFile<'a> {
     /// at the position until the buffer is full or the file ends (like the
     /// native `fd_read`), advancing the position.
     pub fn read(&mut self, allocator: &Allocator, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
-        let Some(at) = offset else {
-            let position = self.position.get();
-            let mut done = read_at(allocator, self.handle, buf, len.min(HOST_READ_CHUNK), position)?;
-            while done < len {
-                let chunk = (len - done).min(HOST_READ_CHUNK);
-                match read_at(allocator, self.handle, buf + done, chunk, position + done as u64) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => done += n,
-                }
-            }
-            self.position.set(position + done as u64);
-            return Ok(done);
-        };
-        read_at(allocator, self.handle, buf, len.min(HOST_READ_CHUNK), at)
+        match offset {
+            Some(at) => read_at(allocator, self.handle, buf, len.min(HOST_READ_CHUNK), at),
+            None => self.read_at_position(allocator, buf, len),
+        }
+    }
+
+    /// `fd_read` of a file: one host read, then more (out of line) only if
+    /// it came back short.
+    #[inline(always)]
+    pub fn read_at_position(&mut self, allocator: &Allocator, buf: usize, len: usize) -> Result<usize, Errno> {
+        let position = self.position.get();
+        let mut done = read_at(allocator, self.handle, buf, len.min(HOST_READ_CHUNK), position)?;
+        if done < len {
+            done = read_more(allocator, self.handle, buf, len, position, done);
+        }
+        self.position.set(position + done as u64);
+        Ok(done)
     }
 
     /// Reads at `offset` like `fd_pread` but into scratch memory, only to
@@ -143,10 +151,32 @@ impl<'a> OpenFile<'a> {
 /// too, while its `fd_read` fills the whole buffer.
 const HOST_READ_CHUNK: usize = 64 * 1024;
 
+#[inline(always)]
 fn read_at(allocator: &Allocator, handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
     let plan = ImportPlan::into_buffer(allocator, buf, len);
     let (bytes, _) = fs::descriptor_read(&plan, handle, len as u64, at).map_err(from_error_code)?;
     Ok(bytes.len())
+}
+
+/// After a short read at `position`: reads on until `len` bytes are in or
+/// a read brings nothing (end of file) or fails; returns the total.
+#[inline(never)]
+fn read_more(allocator: &Allocator, handle: u32, buf: usize, len: usize, position: u64, mut done: usize) -> usize {
+    while done < len {
+        let chunk = (len - done).min(HOST_READ_CHUNK);
+        match read_at(allocator, handle, buf + done, chunk, position + done as u64) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => done += n,
+        }
+    }
+    done
+}
+
+#[inline(always)]
+fn write_at(handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
+    // SAFETY: the guest's buffer, bounds checked by the caller.
+    let bytes = unsafe { crate::memory::bytes(buf, len) };
+    Ok(fs::descriptor_write(handle, bytes, at).map_err(from_error_code)? as usize)
 }
 
 /// `fd_fdstat_get` of a file or non-preopened directory, as the native host
