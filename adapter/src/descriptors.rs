@@ -173,15 +173,6 @@ impl Descriptors {
         self.high_water = 3;
     }
 
-    fn entries(&mut self) -> &mut [Descriptor] {
-        if self.table == 0 {
-            return &mut self.inline;
-        }
-        // SAFETY: `move_to` put `capacity` initialised entries at `table`,
-        // in pages the adapter grew for them and nobody else uses.
-        unsafe { core::slice::from_raw_parts_mut(self.table as *mut Descriptor, self.capacity as usize) }
-    }
-
     pub fn capacity(&self) -> usize {
         self.capacity as usize
     }
@@ -198,7 +189,7 @@ impl Descriptors {
     /// `[at, at + capacity * 20)` is memory the adapter grew for the table.
     pub unsafe fn move_to(&mut self, at: usize, capacity: usize) {
         let used = self.high_water as usize;
-        let from = self.entries().as_ptr() as usize;
+        let from = self.base() as usize;
         crate::memory::copy(at, from, used * core::mem::size_of::<Descriptor>());
         self.table = at as u32;
         self.capacity = capacity as u32;
@@ -208,14 +199,13 @@ impl Descriptors {
     /// any call looks: `State::install_preopens`.)
     pub fn get(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
         // `capacity` is the inline table's too, so one comparison bounds
-        // both (`entries` would compare against 256 or `capacity`).
+        // both.
         if fd >= self.capacity {
             return Err(errno::BADF);
         }
-        let base = if self.table == 0 { self.inline.as_mut_ptr() } else { self.table as *mut Descriptor };
-        // SAFETY: `fd` is below the capacity of the table at `base` (see
-        // `entries`).
-        let d = unsafe { &mut *base.add(fd as usize) };
+        // SAFETY: `fd` is below the capacity of the table at `base`: the
+        // inline array's (`init`) or that of the pages `move_to` filled.
+        let d = unsafe { &mut *self.base().add(fd as usize) };
         match d {
             Descriptor::Free | Descriptor::Released | Descriptor::Bad => Err(errno::BADF),
             _ => Ok(d),
@@ -232,12 +222,14 @@ impl Descriptors {
     /// where it can: `State::insert_descriptor`). A descriptor that finds
     /// no slot is dropped, releasing what it holds.
     pub fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
+        let base = self.base();
         let fd = if self.released > 0 {
+            // The highest released number: there is one below `high_water`.
             let mut fd = self.high_water as usize;
-            let entries = self.entries();
             loop {
                 fd -= 1;
-                if matches!(entries[fd], Descriptor::Released) {
+                // SAFETY: below `high_water`, so inside the table.
+                if matches!(unsafe { &*base.add(fd) }, Descriptor::Released) {
                     break;
                 }
             }
@@ -250,9 +242,16 @@ impl Descriptors {
             self.high_water += 1;
             self.high_water as usize - 1
         };
-        // The slot is Free or Released, which own nothing.
-        core::mem::forget(core::mem::replace(&mut self.entries()[fd], descriptor));
+        // SAFETY: `fd` is inside the table, and its slot is Free or Released,
+        // which own nothing: overwriting it drops nothing.
+        unsafe { core::ptr::write(base.add(fd), descriptor) };
         Ok(fd as u32)
+    }
+
+    /// Where the entries start: the inline array or the table's own pages.
+    #[inline(always)]
+    fn base(&mut self) -> *mut Descriptor {
+        if self.table == 0 { self.inline.as_mut_ptr() } else { self.table as *mut Descriptor }
     }
 
     /// Moves the table to pages of its own, twice as large (MAX_CAPACITY
@@ -273,6 +272,20 @@ impl Descriptors {
         Ok(base + pages * PAGE_SIZE)
     }
 
+    /// Closes `fd`: its host resources are released where it lies, without
+    /// moving the descriptor out first.
+    pub fn close(&mut self, fd: u32) -> Result<(), Errno> {
+        let slot: *mut Descriptor = self.get(fd)?;
+        // SAFETY: `slot` is an open descriptor of the table; it is dropped
+        // once and at once overwritten with a variant that owns nothing.
+        unsafe {
+            core::ptr::drop_in_place(slot);
+            core::ptr::write(slot, Descriptor::Released);
+        }
+        self.released += 1;
+        Ok(())
+    }
+
     /// Removes `fd` and returns what it held; dropping that releases its
     /// host resources.
     pub fn remove(&mut self, fd: u32) -> Result<Descriptor, Errno> {
@@ -289,8 +302,12 @@ impl Descriptors {
     }
 
     pub fn remove_bad(&mut self, fd: u32) -> Result<(), Errno> {
-        match self.entries().get_mut(fd as usize) {
-            Some(slot @ Descriptor::Bad) => {
+        if fd >= self.capacity {
+            return Err(errno::BADF);
+        }
+        // SAFETY: below the capacity of the table at `base`.
+        match unsafe { &mut *self.base().add(fd as usize) } {
+            slot @ Descriptor::Bad => {
                 *slot = Descriptor::Released;
                 self.released += 1;
                 Ok(())
@@ -298,7 +315,6 @@ impl Descriptors {
             _ => Err(errno::BADF),
         }
     }
-
 }
 
 impl Descriptor {

@@ -17,8 +17,7 @@ use crate::{errno::from_error_code, wasi::filesystem::types as fs};
 
 /// Dropping the removed descriptor releases its host resources.
 pub fn fd_close(state: &mut State, fd: u32) -> Result<(), Errno> {
-    drop(state.descriptors.remove(fd)?);
-    Ok(())
+    state.descriptors.close(fd)
 }
 
 /// Moves `from` to `to`, closing what `to` held; both must be open, like
