@@ -24,7 +24,8 @@ pub fn fatal(message: &[u8], value: Option<usize>, detail: &[u8]) -> ! {
     }
     line.push(detail);
     line.push_byte(b'\n');
-    let _ = streams::output_stream_blocking_write_and_flush(stderr::get_stderr(), &line.bytes[..line.len]);
+    let text = line.bytes.get(..line.len).unwrap_or(&line.bytes);
+    let _ = streams::output_stream_blocking_write_and_flush(stderr::get_stderr(), text);
     core::arch::wasm32::unreachable()
 }
 

@@ -174,32 +174,37 @@ impl Pause {
     /// Keeps a paused write to stdout (1) or stderr (2).
     #[inline(never)]
     pub fn keep_output(&mut self, fd: u8, buf: usize, len: usize) {
-        let mut used = self.output_len as usize;
+        let used = self.output_len as usize;
         self.attention |= attention::OUTPUT;
-        let room = OUTPUT_CAPACITY - used;
+        let room = OUTPUT_CAPACITY.saturating_sub(used);
         if room <= RECORD_HEADER {
             self.dropped = self.dropped.saturating_add(len as u32);
             return;
         }
         let kept = len.min(room - RECORD_HEADER);
-        self.output[used] = fd;
-        self.output[used + 1..used + 3].copy_from_slice(&(kept as u16).to_le_bytes());
-        used += RECORD_HEADER;
-        // SAFETY: `kept` bytes of the guest's buffer (bounds checked by the
-        // caller) into the buffer, which has room for them.
-        unsafe { memory::copy(self.output.as_mut_ptr() as usize + used, buf, kept) };
-        self.output_len = (used + kept) as u32;
+        let record = self.output.as_mut_ptr() as usize + used;
+        // SAFETY: the record (header and `kept` bytes of the guest's buffer,
+        // bounds checked by the caller) fits the `room` left in the buffer.
+        unsafe {
+            *(record as *mut u8) = fd;
+            core::ptr::write_unaligned((record + 1) as *mut u16, kept as u16);
+            memory::copy(record + RECORD_HEADER, buf, kept);
+        }
+        self.output_len = (used + RECORD_HEADER + kept) as u32;
         self.dropped = self.dropped.saturating_add((len - kept) as u32);
     }
 
     fn flush_output(&mut self, descriptors: &mut Descriptors) {
-        let mut at = 0;
-        while at < self.output_len as usize {
-            let fd = u32::from(self.output[at]);
-            let len = u16::from_le_bytes([self.output[at + 1], self.output[at + 2]]) as usize;
-            let start = self.output.as_ptr() as usize + at + RECORD_HEADER;
-            write_to(descriptors, fd, start, len);
-            at += RECORD_HEADER + len;
+        let start = self.output.as_ptr() as usize;
+        let end = start + (self.output_len as usize).min(OUTPUT_CAPACITY);
+        let mut record = start;
+        while record + RECORD_HEADER <= end {
+            // SAFETY: a record header `keep_output` wrote, inside the buffer.
+            let (fd, len) = unsafe { (*(record as *const u8), core::ptr::read_unaligned((record + 1) as *const u16)) };
+            let bytes = record + RECORD_HEADER;
+            let len = (len as usize).min(end - bytes);
+            write_to(descriptors, u32::from(fd), bytes, len);
+            record = bytes + len;
         }
         self.output_len = 0;
         self.attention &= !attention::OUTPUT;

@@ -23,7 +23,7 @@ pub fn stdout_or_stderr(stream: &mut OutputStream, is_stdout: bool) -> u32 {
 }
 
 /// `blocking-write-and-flush` accepts at most this many bytes per call.
-const STREAM_WRITE_CHUNK: usize = 4096;
+pub const STREAM_WRITE_CHUNK: usize = 4096;
 
 /// Writes all of `[buf, buf + len)` to a stream, in chunks the host accepts.
 pub fn write_stream(stream: u32, buf: usize, len: usize) -> Result<usize, Errno> {

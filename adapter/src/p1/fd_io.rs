@@ -129,8 +129,8 @@ fn single(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, direction: Direc
     let allocator = &state.alloc;
     let reading = direction == Direction::Read;
     let moved = match state.descriptors.get(fd).ok()? {
-        Descriptor::Stdout { stream, .. } if !reading => stdio::write_stream(stdio::stdout_or_stderr(stream, true), buf, len),
-        Descriptor::Stderr { stream, .. } if !reading => stdio::write_stream(stdio::stdout_or_stderr(stream, false), buf, len),
+        Descriptor::Stdout { stream, .. } if !reading => write_out(stdio::stdout_or_stderr(stream, true), buf, len),
+        Descriptor::Stderr { stream, .. } if !reading => write_out(stdio::stdout_or_stderr(stream, false), buf, len),
         Descriptor::Stdin { stream, .. } if reading => read_stream(allocator, stdio::stdin(stream), buf, len, true),
         #[cfg(not(feature = "proxy"))]
         d @ Descriptor::File { .. } => {
@@ -241,6 +241,17 @@ fn transfer(
     }
     store_u32(out, n as u32);
     Ok(())
+}
+
+/// A write to stdout or stderr: what fits one host write inline, more in
+/// chunks.
+#[inline(always)]
+fn write_out(stream: u32, buf: usize, len: usize) -> Result<usize, Errno> {
+    if len <= stdio::STREAM_WRITE_CHUNK {
+        stdio::write_chunk(stream, buf, len)?;
+        return Ok(len);
+    }
+    stdio::write_stream(stream, buf, len)
 }
 
 /// `fd_write` inside a host-started allocation: stdout and stderr are kept

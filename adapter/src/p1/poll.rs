@@ -341,13 +341,16 @@ fn clock_delay(sub: &Subscription, start: &mut Start) -> Result<u64, Errno> {
 /// Waits until one of `streams` is ready or `timeout` passes (forever when
 /// there is no timeout); returns a bit per ready stream slot.
 fn wait(state: &mut State, streams: &[u32; STREAM_SLOTS], timeout: Option<u64>) -> u32 {
+    // The pollables to wait on (the streams', then the timeout's) and the
+    // stream slot of each. Indexing below cannot fail (at most three
+    // streams and one timeout); `get` keeps panics, and their code, out.
     let mut pollables = [0u32; STREAM_SLOTS + 1];
-    let mut slots = [0usize; STREAM_SLOTS];
+    let mut slots = [0u32; STREAM_SLOTS + 1];
     let mut n = 0;
     for (slot, &pollable) in streams.iter().enumerate() {
-        if pollable != 0 {
-            pollables[n] = pollable;
-            slots[n] = slot;
+        if let (true, Some(p), Some(s)) = (pollable != 0, pollables.get_mut(n), slots.get_mut(n)) {
+            *p = pollable;
+            *s = slot as u32;
             n += 1;
         }
     }
@@ -358,22 +361,24 @@ fn wait(state: &mut State, streams: &[u32; STREAM_SLOTS], timeout: Option<u64>) 
         return 0;
     }
     let mut total = n;
-    if let Some(nanos) = timeout {
-        pollables[n] = monotonic_clock::subscribe_duration(nanos);
+    let mut clock = 0;
+    if let (Some(nanos), Some(p)) = (timeout, pollables.get_mut(n)) {
+        clock = monotonic_clock::subscribe_duration(nanos);
+        *p = clock;
         total += 1;
     }
     let plan = ImportPlan::into_scratch(&state.alloc);
-    let ready = io_poll::poll(&plan, &pollables[..total]);
+    let ready = io_poll::poll(&plan, pollables.get(..total).unwrap_or(&[]));
     let mut bits = 0;
     for j in 0..ready.len() {
         let index = ready.get(j) as usize;
-        if index < n {
-            bits |= 1 << slots[index];
+        if let (true, Some(&slot)) = (index < n, slots.get(index)) {
+            bits |= 1 << slot;
         }
     }
     drop(plan);
-    if total > n {
-        io_poll::drop_pollable(pollables[n]);
+    if clock != 0 {
+        io_poll::drop_pollable(clock);
     }
     bits
 }
