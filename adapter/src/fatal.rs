@@ -1,49 +1,45 @@
 //! Reporting corrupted adapter state: a sentence on stderr, then a trap.
 //!
-//! This is the only place the adapter traps on purpose. Messages are built
-//! on the stack (see `adapter_macros::text!`) because the adapter has no
-//! static data.
+//! This is the only place the adapter traps on purpose. The adapter has no
+//! static data, so a message cannot sit in memory as a string: `fatal!`
+//! appends it to a `Line` on the stack eight bytes at a time, each word an
+//! immediate in the code (`adapter_macros::push_text!`).
 
 use crate::wasi::cli::stderr;
 use crate::wasi::io::streams;
 
-/// Writes `message`, optionally followed by ` 0x<value>` and `detail`, and
-/// traps.
-#[cold]
-#[inline(never)]
-pub fn fatal(message: &[u8], value: Option<usize>, detail: &[u8]) -> ! {
-    let mut line = Line { bytes: [0; 384], len: 0 };
-    let (prefix, prefix_len) = adapter_macros::text!("wasi-preview1-adapter: ");
-    line.push(bytes_of(&prefix, prefix_len));
-    line.push(message);
-    if let Some(value) = value {
-        line.push_byte(b' ');
-        line.push_byte(b'0');
-        line.push_byte(b'x');
-        line.push_hex(value);
-    }
-    line.push(detail);
-    line.push_byte(b'\n');
-    let text = line.bytes.get(..line.len).unwrap_or(&line.bytes);
-    let _ = streams::output_stream_blocking_write_and_flush(stderr::get_stderr(), text);
-    core::arch::wasm32::unreachable()
-}
-
-struct Line {
+/// A line of text being built on the stack.
+pub struct Line {
     bytes: [u8; 384],
     len: usize,
 }
 
 impl Line {
-    fn push(&mut self, text: &[u8]) {
-        for &byte in text {
-            self.push_byte(byte);
+    /// An empty line.
+    #[inline(always)]
+    pub fn new() -> Line {
+        Line { bytes: [0; 384], len: 0 }
+    }
+
+    /// Appends the eight bytes of `word` (little-endian); `push_text!`
+    /// sets the true length after the last word.
+    #[inline(never)]
+    pub fn word(&mut self, word: u64) {
+        if let Some(slot) = self.bytes.get_mut(self.len..self.len + 8) {
+            slot.copy_from_slice(&word.to_le_bytes());
+            self.len += 8;
         }
     }
 
+    /// Sets the length after a `push_text!` that started at `start`.
+    #[inline(always)]
+    pub fn end_text(&mut self, start: usize, len: usize) {
+        self.len = (start + len).min(self.len);
+    }
+
     fn push_byte(&mut self, byte: u8) {
-        if self.len < self.bytes.len() {
-            self.bytes[self.len] = byte;
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = byte;
             self.len += 1;
         }
     }
@@ -56,34 +52,55 @@ impl Line {
             self.push_byte(if nibble < 10 { b'0' + nibble } else { b'a' + nibble - 10 });
         }
     }
+
+    /// Appends ` 0x<value>`.
+    #[inline(never)]
+    pub fn value(&mut self, value: usize) {
+        self.push_byte(b' ');
+        self.push_byte(b'0');
+        self.push_byte(b'x');
+        self.push_hex(value);
+    }
+
+    /// Bytes in the line so far.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The line so far.
+    pub fn text(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&self.bytes)
+    }
+}
+
+/// Starts a report: the line with the adapter's name in front.
+#[inline(never)]
+pub fn begin(line: &mut Line) {
+    adapter_macros::push_text!(*line, "wasi-preview1-adapter: ");
+}
+
+/// Writes the line and a newline to stderr, and traps.
+#[cold]
+#[inline(never)]
+pub fn end(line: &mut Line) -> ! {
+    line.push_byte(b'\n');
+    let _ = streams::output_stream_blocking_write_and_flush(stderr::get_stderr(), line.text());
+    core::arch::wasm32::unreachable()
 }
 
 /// `fatal!("message")`, `fatal!("message", value)`,
-/// `fatal!("message", value, "detail")`.
+/// `fatal!("message", value, "detail")`: writes
+/// `wasi-preview1-adapter: message 0x<value>detail` to stderr and traps.
 #[macro_export]
 macro_rules! fatal {
-    ($message:literal) => {{
-        let (words, len) = adapter_macros::text!($message);
-        $crate::fatal::fatal($crate::fatal::bytes_of(&words, len), None, &[])
+    ($message:literal $(, $value:expr $(, $detail:literal)?)?) => {{
+        let mut line = $crate::fatal::Line::new();
+        $crate::fatal::begin(&mut line);
+        adapter_macros::push_text!(line, $message);
+        $(
+            line.value($value as usize);
+            $(adapter_macros::push_text!(line, $detail);)?
+        )?
+        $crate::fatal::end(&mut line)
     }};
-    ($message:literal, $value:expr) => {{
-        let (words, len) = adapter_macros::text!($message);
-        $crate::fatal::fatal($crate::fatal::bytes_of(&words, len), Some($value as usize), &[])
-    }};
-    ($message:literal, $value:expr, $detail:literal) => {{
-        let (words, len) = adapter_macros::text!($message);
-        let (detail_words, detail_len) = adapter_macros::text!($detail);
-        $crate::fatal::fatal(
-            $crate::fatal::bytes_of(&words, len),
-            Some($value as usize),
-            $crate::fatal::bytes_of(&detail_words, detail_len),
-        )
-    }};
-}
-
-/// Views the words produced by `text!` as bytes.
-#[inline(always)]
-pub fn bytes_of<const N: usize>(words: &[u64; N], len: usize) -> &[u8] {
-    // SAFETY: `len` never exceeds `N * 8`, as produced by `text!`.
-    unsafe { core::slice::from_raw_parts(words.as_ptr().cast::<u8>(), len.min(N * 8)) }
 }

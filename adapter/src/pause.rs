@@ -209,11 +209,11 @@ impl Pause {
         self.output_len = 0;
         self.attention &= !attention::OUTPUT;
         if self.dropped != 0 {
-            let (note, note_len) = adapter_macros::text!(
-                "wasi-preview1-adapter: output written during a host-started allocation did not fit and was dropped\n"
-            );
+            let mut note = crate::fatal::Line::new();
+            crate::fatal::begin(&mut note);
+            adapter_macros::push_text!(note, "output written during a host-started allocation did not fit and was dropped\n");
             self.dropped = 0;
-            write_to(descriptors, 2, note.as_ptr() as usize, note_len);
+            write_to(descriptors, 2, note.text().as_ptr() as usize, note.len());
         }
     }
 

@@ -1,40 +1,34 @@
 //! Procedural macros for the adapter.
 //!
 //! The adapter may not contain data segments, so a string literal can never
-//! be placed in memory by the compiler. `text!` turns a literal into code that
-//! writes the bytes, eight at a time, into a stack buffer with volatile stores
-//! (volatile so that LLVM cannot fold them back into a constant in `.rodata`).
+//! be placed in memory by the compiler. `push_text!` turns a literal into
+//! calls that append its bytes, eight at a time, each word an immediate.
 
 use proc_macro::{Delimiter, Literal, TokenStream, TokenTree};
 
-/// `text!("...")` evaluates to `([u64; N], usize)`: the bytes of the literal
-/// packed little-endian into words, and the byte length.
+/// `push_text!(line, "...")` appends the literal to a `fatal::Line`: one
+/// `line.word(..)` call per eight bytes, each word an immediate, then the
+/// true length. Nothing is built on the side and copied.
 #[proc_macro]
-pub fn text(input: TokenStream) -> TokenStream {
-    let text = match parse_string_literal(input) {
+pub fn push_text(input: TokenStream) -> TokenStream {
+    let mut tokens: Vec<TokenTree> = input.into_iter().collect();
+    let Some(comma) = tokens.iter().position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ',')) else {
+        return "compile_error!(\"push_text! takes a line and a string literal\")".parse().unwrap();
+    };
+    let literal: TokenStream = tokens.split_off(comma + 1).into_iter().collect();
+    tokens.pop();
+    let line: TokenStream = tokens.into_iter().collect();
+    let text = match parse_string_literal(literal) {
         Ok(text) => text,
         Err(message) => return format!("compile_error!({message:?})").parse().unwrap(),
     };
-    let bytes = text.as_bytes();
-    let words: Vec<u64> = bytes
-        .chunks(8)
-        .map(|chunk| {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            u64::from_le_bytes(word)
-        })
-        .collect();
-    let mut code = format!(
-        "{{ let mut words = [0u64; {count}]; let base = words.as_mut_ptr(); \
-         // SAFETY: every index is below the array length.\n unsafe {{",
-        count = words.len().max(1)
-    );
-    for (index, word) in words.iter().enumerate() {
-        code.push_str(&format!(
-            "::core::ptr::write_volatile(base.add({index}), {word:#x}u64);"
-        ));
+    let mut code = format!("{{ let line = &mut {line}; let start = line.len(); ");
+    for chunk in text.as_bytes().chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        code.push_str(&format!("line.word({:#x}u64); ", u64::from_le_bytes(word)));
     }
-    code.push_str(&format!("}} (words, {len}usize) }}", len = bytes.len()));
+    code.push_str(&format!("line.end_text(start, {}usize); }}", text.len()));
     code.parse().unwrap()
 }
 
