@@ -80,6 +80,7 @@ fn decode_subscription(guest: Guest, subs: u32, index: u32) -> Result<Subscripti
 }
 
 /// What one subscription turned out to be, decided before waiting.
+#[derive(Clone, Copy)]
 enum Kind {
     /// Ready once this many nanoseconds have passed since the call began.
     Clock(u64),
@@ -153,7 +154,8 @@ fn poll(state: &mut State, guest: Guest, subs: u32, events: u32, count: u32) -> 
 
     // Pass 1: check every subscription, note what is ready when.
     let mut streams = [0u32; STREAM_SLOTS];
-    let ready = classify_all(state, guest, subs, count, &mut start, &mut streams)
+    let mut seen = [Seen { userdata: 0, tag: 0, kind: Kind::FileWrite }; REMEMBERED];
+    let ready = classify_all(state, guest, subs, count, &mut start, &mut streams, &mut seen)
         .map(|found| decide(state, &found, &streams, &start));
     for pollable in streams {
         if pollable != 0 {
@@ -165,8 +167,14 @@ fn poll(state: &mut State, guest: Guest, subs: u32, events: u32, count: u32) -> 
     // Pass 2: report every ready subscription, in order.
     let mut written = 0u32;
     for i in 0..count {
-        let sub = read_subscription(guest, subs, i)?;
-        let event = match classify(state, &sub, &mut start, None)? {
+        let Seen { userdata, tag, kind } = match seen.get(i as usize) {
+            Some(seen) => *seen,
+            None => {
+                let sub = read_subscription(guest, subs, i)?;
+                Seen { userdata: sub.userdata, tag: sub.tag, kind: classify(state, &sub, &mut start, None)? }
+            }
+        };
+        let event = match kind {
             Kind::Clock(delay) if ready.clocks_until.is_some_and(|until| delay <= until) => Some((0, 0)),
             Kind::FileWrite | Kind::FileRead { .. } if !ready.files => None,
             Kind::FileWrite => Some((0, 1)),
@@ -181,11 +189,26 @@ fn poll(state: &mut State, guest: Guest, subs: u32, events: u32, count: u32) -> 
             Kind::Clock(_) | Kind::Stream(_) => None,
         };
         if let Some((flags, nbytes)) = event {
-            write_event(guest, events, written, sub.userdata, sub.tag, flags, nbytes)?;
+            write_event(guest, events, written, userdata, tag, flags, nbytes)?;
             written += 1;
         }
     }
     Ok(written)
+}
+
+/// How many subscriptions pass 1 remembers for pass 2 (userdata, tag and
+/// what it found), so that pass 2 reads neither guest memory nor the
+/// descriptor table again for them. Go polls one or two at a time. Beyond
+/// these, pass 2 reads and classifies a subscription again, which gives
+/// the same answer (nothing either pass reads changes in between) and
+/// makes no host call.
+const REMEMBERED: usize = 4;
+
+#[derive(Clone, Copy)]
+struct Seen {
+    userdata: u64,
+    tag: u8,
+    kind: Kind,
 }
 
 /// The three tiers of the module doc, in order.
@@ -249,7 +272,7 @@ fn poll_paused(state: &mut State, guest: Guest, subs: u32, events: u32, count: u
 }
 
 /// Pass 1 over all subscriptions. Stream subscriptions get a pollable in
-/// `streams` (one per stream).
+/// `streams` (one per stream); the first ones are remembered in `seen`.
 fn classify_all(
     state: &mut State,
     guest: Guest,
@@ -257,11 +280,13 @@ fn classify_all(
     count: u32,
     start: &mut Start,
     streams: &mut [u32; STREAM_SLOTS],
+    seen: &mut [Seen; REMEMBERED],
 ) -> Result<Found, Errno> {
     let mut found = Found::default();
     for i in 0..count {
         let sub = read_subscription(guest, subs, i)?;
-        match classify(state, &sub, start, Some(&mut *streams))? {
+        let kind = classify(state, &sub, start, Some(&mut *streams))?;
+        match kind {
             Kind::Clock(delay) => {
                 found.clock_due |= delay == 0;
                 found.earliest_clock = Some(found.earliest_clock.map_or(delay, |d| d.min(delay)));
@@ -269,6 +294,9 @@ fn classify_all(
             Kind::FileWrite => found.file_write = true,
             Kind::FileRead { .. } => found.file_read = true,
             Kind::Stream(_) => {}
+        }
+        if let Some(slot) = seen.get_mut(i as usize) {
+            *slot = Seen { userdata: sub.userdata, tag: sub.tag, kind };
         }
     }
     Ok(found)
