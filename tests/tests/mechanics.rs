@@ -135,6 +135,30 @@ fn state_moves_when_an_allocator_claims_the_end_of_memory() {
     assert_eq!(outcome.stdout, b"ok\nok\nok\n");
 }
 
+/// Debian's 2022 wasi-libc (dlmalloc) claims all memory too; its first
+/// write at the end of memory is the top chunk's footer size, 52 bytes
+/// before the end (`TOP_FOOT_SIZE` 56, the size field 4 bytes in). The
+/// tripwire watches that word as well as the last one (TLSF's).
+#[test]
+fn state_moves_when_dlmalloc_claims_the_end_of_memory() {
+    let outcome = run_guest(
+        r#"
+        (local $end i32)
+        (local $pages i32)
+        (call $check (i32.eqz (call $say_ok)) (i32.const 35))
+        (local.set $pages (memory.size))
+        (local.set $end (i32.mul (memory.size) (i32.const 65536)))
+        (i32.store (i32.sub (local.get $end) (i32.const 52)) (i32.const 56))
+        (call $check (i32.eqz (call $say_ok)) (i32.const 36))
+        (call $check (i32.gt_u (memory.size) (local.get $pages)) (i32.const 37))
+        (memory.fill (i32.sub (local.get $end) (i32.const 131072)) (i32.const 0xaa) (i32.const 131072))
+        (call $check (i32.eqz (call $say_ok)) (i32.const 38))
+        "#,
+    );
+    assert_passed(&outcome);
+    assert_eq!(outcome.stdout, b"ok\nok\nok\n");
+}
+
 /// A module that grows memory itself has an active allocator: the adapter
 /// moves away from the pages such an allocator may have claimed.
 #[test]
