@@ -17,9 +17,11 @@ fn nanos(time: Option<crate::wasi::clocks::wall_clock::Datetime>) -> u64 {
     time.map_or(0, super::clocks::saturating_nanos)
 }
 
-/// P1 `filestat` from a host stat, with `ino` and device 1, like the
-/// native host.
-pub fn filestat_of(stat: &DescriptorStat, ino: u64) -> Filestat {
+/// Writes the P1 `filestat` of a host stat through a guest pointer, with
+/// `ino` and device 1, like the native host. Built and written in one
+/// place, so the record goes straight to the guest.
+#[inline(never)]
+pub fn write_filestat(out: u32, stat: &DescriptorStat, ino: u64) {
     Filestat {
         dev: 1,
         ino,
@@ -30,6 +32,7 @@ pub fn filestat_of(stat: &DescriptorStat, ino: u64) -> Filestat {
         mtim: nanos(stat.data_modification_timestamp),
         ctim: nanos(stat.status_change_timestamp),
     }
+    .write(out)
 }
 
 /// The P1 filetype of an open host descriptor.
@@ -209,10 +212,11 @@ pub fn fdstat(handle: u32, kind: u8, guest_flags: u8) -> Result<Fdstat, Errno> {
 
 /// `fd_filestat_get` of a file or directory: the host's stat, with the
 /// metadata hash as inode number.
-pub fn filestat(handle: u32) -> Result<Filestat, Errno> {
+pub fn filestat(handle: u32, out: u32) -> Result<(), Errno> {
     let s = stat(handle)?;
     let hash = fs::descriptor_metadata_hash(handle).map_err(from_error_code)?;
-    Ok(filestat_of(&s, hash.lower))
+    write_filestat(out, &s, hash.lower);
+    Ok(())
 }
 
 /// fd_filestat_set_times: the flags are checked before the descriptor, as

@@ -2,7 +2,7 @@
 //! Argument checks follow the native host's order (which descriptor and
 //! string checks come first), so that bad input gets the same errno.
 
-use super::files::{self, filestat_of};
+use super::files;
 use super::strings::{check_utf8, Paths};
 use super::types::{fdflags, filetype, lookupflags, oflags, rights};
 use super::{store_u32, Guest, HOSTCALL_BUDGET};
@@ -121,7 +121,7 @@ pub fn path_filestat_get(state: &mut State, dirfd: u32, lookup: u32, path: u32, 
     let path = bytes(path, path_len);
     let stat = fs::descriptor_stat_at(dir, flags, path).map_err(from_error_code)?;
     let hash = fs::descriptor_metadata_hash_at(dir, flags, path).map_err(from_error_code)?;
-    filestat_of(&stat, hash.lower).write(out);
+    files::write_filestat(out, &stat, hash.lower);
     Ok(())
 }
 

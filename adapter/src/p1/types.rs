@@ -155,10 +155,10 @@ impl Fdstat {
         let out = out as usize;
         // SAFETY: a guest pointer per P1; past the end of memory it traps,
         // as on the native host.
+        // Whole words, padding (zero) included: no `memory.fill`, which
+        // wasmtime runs as a call into the runtime.
         unsafe {
-            memory::fill(out, 0, 24);
-            *(out as *mut u8) = self.filetype;
-            core::ptr::write_unaligned((out + 2) as *mut u16, self.flags);
+            memory::write_u64_unaligned(out, u64::from(self.filetype) | u64::from(self.flags) << 16);
             memory::write_u64_unaligned(out + 8, self.rights_base);
             memory::write_u64_unaligned(out + 16, self.rights_inheriting);
         }
@@ -180,15 +180,16 @@ pub struct Filestat {
 
 impl Filestat {
     /// Writes the 64-byte record through a guest pointer.
+    #[inline(always)]
     pub fn write(&self, out: u32) {
         let out = out as usize;
         // SAFETY: a guest pointer per P1; past the end of memory it traps,
         // as on the native host.
+        // Whole words, padding (zero) included, as in `Fdstat::write`.
         unsafe {
-            memory::fill(out, 0, 64);
             memory::write_u64_unaligned(out, self.dev);
             memory::write_u64_unaligned(out + 8, self.ino);
-            *((out + 16) as *mut u8) = self.filetype;
+            memory::write_u64_unaligned(out + 16, u64::from(self.filetype));
             memory::write_u64_unaligned(out + 24, self.nlink);
             memory::write_u64_unaligned(out + 32, self.size);
             memory::write_u64_unaligned(out + 40, self.atim);
