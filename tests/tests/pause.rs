@@ -112,6 +112,21 @@ fn pause_inside_pause() {
     assert_served(run(&module));
 }
 
+/// Output beyond what a pause keeps (512 bytes) is cut off, and the next
+/// unpaused call says so after writing what was kept.
+#[test]
+fn output_beyond_the_pause_buffer_is_reported() {
+    // 40 more writes of the 11-byte line before the guest's own one: 36
+    // records of 14 bytes fit, then 5 bytes of the 37th.
+    let writes = "(drop (call $fd_write (i32.const 2) (i32.const 0x110) (i32.const 1) (i32.const 0x414))) ".repeat(40);
+    let module = guest(&format!("(call $set_paused (i32.const 1)) {writes}"), "(call $set_paused (i32.const 0))");
+    let outcome = run(&module).unwrap();
+    assert_eq!(outcome.bad, 0, "checks failed inside the allocation; stderr: {}", outcome.stderr);
+    let note = "wasi-preview1-adapter: output written during a host-started allocation did not fit and was dropped\n";
+    let per_call = format!("{}in re{note}", "in realloc\n".repeat(36));
+    assert_eq!(outcome.stderr, per_call.repeat(CALLS as usize));
+}
+
 /// The guest does not announce anything; the converter's wrapper does.
 #[test]
 fn wrapped_allocation_is_served_without_the_host() {

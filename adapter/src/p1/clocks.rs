@@ -58,14 +58,6 @@ fn first_realtime(pause: &mut Pause) {
     let _ = realtime_now(pause);
 }
 
-/// `clock_time_get` of the wall clock; apart so that the monotonic clock,
-/// the hot one, needs no stack frame.
-#[inline(never)]
-fn store_realtime(pause: &mut Pause, out: u32) -> Result<(), Errno> {
-    store_u64(out, realtime_now(pause)?);
-    Ok(())
-}
-
 pub fn clock_res_get(_state: &mut State, id: u32, out: u32) -> Result<(), Errno> {
     let resolution = match id {
         clockid::REALTIME => datetime_nanos(wall_clock::resolution())?,
@@ -77,11 +69,21 @@ pub fn clock_res_get(_state: &mut State, id: u32, out: u32) -> Result<(), Errno>
     Ok(())
 }
 
+/// The monotonic clock straight (Go reads it all the time), the others out
+/// of line, so that the hot path has no stack frame.
 #[inline(always)]
 pub fn clock_time_get(state: &mut State, id: u32, _precision: u64, out: u32) -> Result<(), Errno> {
+    if id == clockid::MONOTONIC {
+        store_u64(out, monotonic_now(&mut state.pause));
+        return Ok(());
+    }
+    other_clock(&mut state.pause, id, out)
+}
+
+#[inline(never)]
+fn other_clock(pause: &mut Pause, id: u32, out: u32) -> Result<(), Errno> {
     match id {
-        clockid::MONOTONIC => store_u64(out, monotonic_now(&mut state.pause)),
-        clockid::REALTIME => return store_realtime(&mut state.pause, out),
+        clockid::REALTIME => store_u64(out, realtime_now(pause)?),
         clockid::PROCESS_CPUTIME | clockid::THREAD_CPUTIME => return Err(errno::BADF),
         _ => return Err(errno::INVAL),
     }
