@@ -231,6 +231,12 @@ const METHOD: &str = "## Method
   made by the host). For Go runs the difference also contains any change in
   what the Go runtime itself does (its scheduler reads clocks), so treat it as
   approximate.
+* The bench guest never grows memory, so in the plain rows our adapter's
+  arena stays unsettled: every call also checks the tripwire that watches
+  for an allocator claiming all memory (docs/memory.md), about 24
+  instructions. The \"settled arena\" rows (fuel only) run the same loop in
+  a guest that grew memory once after its first P1 call, as any program
+  that allocates does.
 * CI checks our adapter's fuel for the cheap workloads against
   `bench/fuel-baseline.txt` (`bench/tests/fuel.rs`, +5% tolerance).
 ";

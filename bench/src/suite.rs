@@ -90,7 +90,7 @@ impl Suite {
                 Err(err) => return Err(err),
             }
         }
-        let time = match repetitions {
+        let time = match repetitions.filter(|_| !workload.fuel_only) {
             None => None,
             Some(repetitions) => {
                 let ways: Vec<_> = self
