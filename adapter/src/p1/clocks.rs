@@ -24,6 +24,7 @@ pub fn saturating_nanos(time: wall_clock::Datetime) -> u64 {
 }
 
 /// Nanoseconds since the epoch, or EOVERFLOW like the native host.
+#[inline(always)]
 fn datetime_nanos(time: wall_clock::Datetime) -> Result<u64, Errno> {
     if time.seconds > MAX_SECONDS {
         return Err(errno::OVERFLOW);
@@ -32,7 +33,8 @@ fn datetime_nanos(time: wall_clock::Datetime) -> Result<u64, Errno> {
 }
 
 /// The wall clock now (unpaused calls only), noted for paused reads.
-#[inline(never)]
+/// Inlined: a `Result<u64, _>` returned from a call goes through memory.
+#[inline(always)]
 pub fn realtime_now(pause: &mut Pause) -> Result<u64, Errno> {
     let now = datetime_nanos(wall_clock::now())?;
     pause.observe_realtime(now);
