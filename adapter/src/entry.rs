@@ -42,7 +42,7 @@ fn not_settled(state: usize, head: u64) {
 }
 
 /// The tail canary, checked on the slow road of a call (`exports::attend`)
-/// and while unsettled; the head is checked on every call.
+/// and before an unsettled arena moves; the head is checked on every call.
 pub fn check_tail(state: &State) {
     if !state.tail_intact() {
         overwritten(state as *const State as usize);

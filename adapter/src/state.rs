@@ -8,8 +8,8 @@
 //!
 //! Canaries at both ends detect that someone else wrote over the block:
 //! every call checks the head (a guest heap growing into the block reaches
-//! it first), calls that take the slow road the tail too; see
-//! `entry::enter`.
+//! it first), calls that take the slow road and arena moves the tail too;
+//! see `entry::enter`.
 
 use crate::descriptors::{Descriptor, Descriptors};
 use crate::errno::{self, Errno};
