@@ -46,11 +46,6 @@ pub enum Shape {
     /// the start of the native output; the rest (later output, the exit
     /// status, the files left behind) is not compared.
     HostException { exception: &'static str },
-    /// The program's last read of stdin failed with EINTR (printing
-    /// `stderr` and exiting 1) after it had copied all of stdin: the host's
-    /// `blocking-read` returned no bytes at the end of the stream, which
-    /// our adapter answers with EINTR.
-    StdinEintrAtEnd { stderr: &'static str },
 }
 
 fn c_toolchain(toolchain: Toolchain) -> bool {
@@ -126,17 +121,6 @@ pub const JCO: &[HostDifference] = &[
                         Uint8Array, or URL without null bytes.",
         },
     },
-    HostDifference {
-        name: "blocking-read-empty-at-end",
-        applies: |toolchain, case| toolchain == Toolchain::Rust && case == "stdin",
-        reason: "at the end of stdin the shim's blocking-read can return no bytes (the Node stream \
-                 has not emitted 'end' yet) instead of blocking or reporting closed; our adapter \
-                 answers such a read with EINTR, which Rust's read() returns (wasmtime's adapter \
-                 answers 0 bytes, end of file); it happens in some runs, not all",
-        shape: Shape::StdinEintrAtEnd {
-            stderr: "read failed: Interrupted system call (os error 27)\n",
-        },
-    },
 ];
 
 /// The known differences listed for `toolchain`/`case`.
@@ -203,7 +187,6 @@ fn undo(shape: &Shape, native: &Outcome, jco: &mut Outcome) -> Undo {
         }
         Shape::TrapAsExitOne => trap_as_exit_one(native, jco),
         Shape::HostException { exception } => host_exception(native, jco, exception),
-        Shape::StdinEintrAtEnd { stderr } => stdin_eintr_at_end(native, jco, stderr),
     }
 }
 
@@ -275,20 +258,6 @@ fn host_exception(native: &Outcome, jco: &mut Outcome, exception: &str) -> Undo 
     }
     // The run ended at the exception: everything after it is unknown.
     *jco = native.clone();
-    Undo::Done
-}
-
-fn stdin_eintr_at_end(native: &Outcome, jco: &mut Outcome, stderr: &str) -> Undo {
-    if jco.stderr != stderr.as_bytes() {
-        return Undo::Absent;
-    }
-    if jco.exit != ExitStatus::Code(1) || jco.stdout != native.stdout {
-        return Undo::Misshapen(
-            "the program stopped at EINTR before it had copied all of stdin".into(),
-        );
-    }
-    jco.stderr = native.stderr.clone();
-    jco.exit = native.exit.clone();
     Undo::Done
 }
 

@@ -275,20 +275,39 @@ pub fn fd_write_paused(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nwr
 }
 
 /// Reads into `[buf, buf + len)` straight from the host. End of stream is a
-/// zero-byte read; a blocking read that returns nothing (only possible for
-/// an empty buffer) is EINTR, as on the native host.
+/// zero-byte read; a blocking read that returns nothing is EINTR, as on the
+/// native host.
+///
+/// A blocking read returns at least one byte or reports the stream closed,
+/// so for a non-empty buffer that answer should never come; wasmtime never
+/// gives it. jco's can, at the very end of input (its Node stream said
+/// "readable" before it said "end"), where it means "ask again". So the
+/// read is asked again, a few times, before the native answer: on a host
+/// that keeps to the interface nothing changes, and on jco a program
+/// reading to the end sees the end instead of EINTR.
 fn read_stream(allocator: &Allocator, stream: u32, buf: usize, len: usize, blocking: bool) -> Result<usize, Errno> {
-    let plan = ImportPlan::into_buffer(allocator, buf, len);
-    let result = if blocking {
-        streams::input_stream_blocking_read(&plan, stream, len as u64)
-    } else {
-        streams::input_stream_read(&plan, stream, len as u64)
-    };
-    match result {
-        Ok(bytes) if bytes.len() == 0 && blocking => Err(errno::INTR),
-        Ok(bytes) => Ok(bytes.len()),
-        Err(StreamError::Closed) => Ok(0),
-        Err(error) => Err(errno::from_stream_error(error)),
+    /// Blocking reads that returned nothing, asked again before EINTR.
+    const EMPTY_BLOCKING_RETRIES: u32 = 8;
+    let mut retries = 0;
+    loop {
+        let plan = ImportPlan::into_buffer(allocator, buf, len);
+        let result = if blocking {
+            streams::input_stream_blocking_read(&plan, stream, len as u64)
+        } else {
+            streams::input_stream_read(&plan, stream, len as u64)
+        };
+        return match result {
+            Ok(bytes) if bytes.len() == 0 && blocking => {
+                if len != 0 && retries < EMPTY_BLOCKING_RETRIES {
+                    retries += 1;
+                    continue;
+                }
+                Err(errno::INTR)
+            }
+            Ok(bytes) => Ok(bytes.len()),
+            Err(StreamError::Closed) => Ok(0),
+            Err(error) => Err(errno::from_stream_error(error)),
+        };
     }
 }
 
