@@ -40,10 +40,6 @@ pub struct State {
     /// `wasi::alloc::ALLOCATOR_OFFSET`.
     pub alloc: Allocator,
     pub placement: u32,
-    /// For `GROWN_PAGES`: 0 while a guest allocator could still claim the
-    /// arena (see docs/memory.md), 1 once the arena has been moved to pages
-    /// grown after the guest's allocator took ownership of its memory.
-    pub settled: u32,
     pub arena_base: u32,
     pub arena_end: u32,
     /// Stack pointer value when no adapter frame is live.
@@ -84,7 +80,6 @@ impl State {
         self.head_canary = if settled { HEAD_SETTLED } else { HEAD_UNSETTLED };
         self.tail_canary = TAIL_CANARY;
         self.placement = placement;
-        self.settled = settled as u32;
         self.set_arena(arena);
         self.descriptors.init();
         self.pause.init();
@@ -97,14 +92,22 @@ impl State {
         self.watch_end = arena.end as u32;
         self.stack_top = arena.stack_top as u32;
         self.pages_seen = crate::memory::size_pages() as u32;
-        self.alloc.configure(arena.scratch, arena.scratch_end, self.settled != 0);
+        self.alloc.configure(arena.scratch, arena.scratch_end, self.is_settled());
     }
 
     /// The arena no guest allocator can claim any more (docs/memory.md).
     pub fn settle(&mut self) {
-        self.settled = 1;
         self.head_canary = HEAD_SETTLED;
         self.alloc.configure_settled();
+    }
+
+    /// Whether no guest allocator can claim the arena any more: always in
+    /// Go's low memory; in grown pages once the arena moved to pages grown
+    /// after the guest's allocator took its memory (docs/memory.md). The
+    /// head canary records it (`HEAD_SETTLED`).
+    #[inline(always)]
+    pub fn is_settled(&self) -> bool {
+        self.head_canary == HEAD_SETTLED
     }
 
     #[inline(always)]
@@ -115,8 +118,9 @@ impl State {
     /// Adds a descriptor at the number the native host would give it,
     /// growing the table where the arena allows (see `insert`).
     pub fn insert_descriptor(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
-        let State { descriptors, placement, settled, watch_end, pages_seen, .. } = self;
-        insert(descriptors, &mut TableRoom { placement: *placement, settled: *settled, watch_end, pages_seen }, descriptor)
+        let settled = self.is_settled();
+        let State { descriptors, placement, watch_end, pages_seen, .. } = self;
+        insert(descriptors, &mut TableRoom { placement: *placement, settled, watch_end, pages_seen }, descriptor)
     }
 
     /// Installs the preopens as descriptors 3, 4, ..., once, before the
@@ -127,8 +131,9 @@ impl State {
     pub fn install_preopens(&mut self) {
         #[cfg(not(feature = "proxy"))]
         {
-            let State { alloc, descriptors, placement, settled, watch_end, pages_seen, .. } = self;
-            let mut room = TableRoom { placement: *placement, settled: *settled, watch_end, pages_seen };
+            let settled = self.is_settled();
+            let State { alloc, descriptors, placement, watch_end, pages_seen, .. } = self;
+            let mut room = TableRoom { placement: *placement, settled, watch_end, pages_seen };
             crate::preopens::each(alloc, |handle, preopen| {
                 let descriptor = Descriptor::Directory {
                     is_preopen: true,
@@ -146,7 +151,7 @@ impl State {
 /// What growing the descriptor table needs to know and update.
 struct TableRoom<'a> {
     placement: u32,
-    settled: u32,
+    settled: bool,
     watch_end: &'a mut u32,
     pages_seen: &'a mut u32,
 }
@@ -161,7 +166,7 @@ fn insert(table: &mut Descriptors, room: &mut TableRoom<'_>, descriptor: Descrip
             return Err(errno::MFILE);
         }
         let end = table.grow()?;
-        if room.settled == 0 {
+        if !room.settled {
             crate::tripwire::arm(end);
             *room.watch_end = end as u32;
             *room.pages_seen = crate::memory::size_pages() as u32;

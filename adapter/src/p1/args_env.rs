@@ -77,7 +77,7 @@ fn sizes(state: &mut State, environment: bool, count_out: u32, size_out: u32) ->
 /// state. So, while the arena is unsettled, the state moves after this
 /// call to where such an allocation cannot reach (docs/memory.md).
 fn ask_for_clearance(state: &mut State, count: usize, bytes: usize) {
-    if state.placement == placement_kind::GROWN_PAGES && state.settled == 0 {
+    if state.placement == placement_kind::GROWN_PAGES && !state.is_settled() {
         const MARGIN: usize = 64 * 1024;
         let need = (count + 1) * 4 + bytes + MARGIN;
         state.clearance = need.min(u32::MAX as usize) as u32;
