@@ -128,19 +128,18 @@ fn single(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, direction: Direc
     }
     let allocator = &state.alloc;
     let reading = direction == Direction::Read;
-    let moved = match state.descriptors.get(fd).ok()? {
-        Descriptor::Stdout { stream, .. } if !reading => write_out(stdio::stdout_or_stderr(stream, true), buf, len),
-        Descriptor::Stderr { stream, .. } if !reading => write_out(stdio::stdout_or_stderr(stream, false), buf, len),
-        Descriptor::Stdin { stream, .. } if reading => read_stream(allocator, stdio::stdin(stream), buf, len, true),
+    let moved = match Target::of(state.descriptors.get(fd).ok()?, reading, None).ok()? {
+        Target::Stream(stream) if reading => read_stream(allocator, stream, buf, len, true),
+        Target::Stream(stream) => write_out(stream, buf, len),
         #[cfg(not(feature = "proxy"))]
-        d @ Descriptor::File { .. } => {
-            let mut file = super::files::OpenFile::of(d)?;
+        Target::File(mut file) => {
             if file.appends() {
                 return None;
             }
             if reading { file.read_at_position(allocator, buf, len) } else { file.write_at_position(buf, len) }
         }
-        _ => return None,
+        #[cfg(feature = "proxy")]
+        Target::NoFile(_) => return None,
     };
     Some(moved.map(|n| store_u32(out, n as u32)))
 }
@@ -170,6 +169,30 @@ enum Target<'a> {
     NoFile(core::marker::PhantomData<&'a ()>),
 }
 
+impl<'a> Target<'a> {
+    /// Whether `d` takes this direction (and an offset), as on the native
+    /// host: standard streams take their own direction only, and no offset
+    /// (ESPIPE); everything else that is not a file is EBADF. The streams
+    /// are fetched from the host on first use.
+    #[inline(always)]
+    fn of(d: &'a mut Descriptor, reading: bool, offset: Option<u64>) -> Result<Target<'a>, Errno> {
+        Ok(match d {
+            Descriptor::Stdin { .. } | Descriptor::Stdout { .. } | Descriptor::Stderr { .. } if offset.is_some() => {
+                return Err(if matches!(d, Descriptor::Stdin { .. }) == reading { errno::SPIPE } else { errno::BADF });
+            }
+            Descriptor::Stdin { stream, .. } if reading => Target::Stream(stdio::stdin(stream)),
+            Descriptor::Stdout { stream, .. } if !reading => Target::Stream(stdio::stdout_or_stderr(stream, true)),
+            Descriptor::Stderr { stream, .. } if !reading => Target::Stream(stdio::stdout_or_stderr(stream, false)),
+            #[cfg(not(feature = "proxy"))]
+            Descriptor::File { .. } => match super::files::OpenFile::of(d) {
+                Some(file) => Target::File(file),
+                None => return Err(errno::BADF),
+            },
+            _ => return Err(errno::BADF),
+        })
+    }
+}
+
 /// The four transfers in one: the iovecs are checked, then the descriptor
 /// decides (before any buffer is looked at) whether it takes this
 /// direction, and at an offset; then the bytes move, and the count is
@@ -187,24 +210,8 @@ fn transfer(
     let guest = Guest::of(state);
     let iovecs = Iovecs::scan(guest, iovs, iovs_len)?;
     let allocator = &state.alloc;
-    let d = state.descriptors.get(fd)?;
     let reading = direction == Direction::Read;
-    // Standard streams take their own direction only, and no offset (ESPIPE);
-    // everything else that is not a file is EBADF, as on the native host.
-    let mut target = match d {
-        Descriptor::Stdin { .. } | Descriptor::Stdout { .. } | Descriptor::Stderr { .. } if offset.is_some() => {
-            return Err(if matches!(d, Descriptor::Stdin { .. }) == reading { errno::SPIPE } else { errno::BADF });
-        }
-        Descriptor::Stdin { stream, .. } if reading => Target::Stream(stdio::stdin(stream)),
-        Descriptor::Stdout { stream, .. } if !reading => Target::Stream(stdio::stdout_or_stderr(stream, true)),
-        Descriptor::Stderr { stream, .. } if !reading => Target::Stream(stdio::stdout_or_stderr(stream, false)),
-        #[cfg(not(feature = "proxy"))]
-        Descriptor::File { .. } => match super::files::OpenFile::of(d) {
-            Some(file) => Target::File(file),
-            None => return Err(errno::BADF),
-        },
-        _ => return Err(errno::BADF),
-    };
+    let mut target = Target::of(state.descriptors.get(fd)?, reading, offset)?;
     #[cfg(not(feature = "proxy"))]
     if let (Target::File(file), true, Some(at), Some((buf, len))) = (&target, reading, offset, iovecs.first()) {
         // The native host copies only what it read into the buffer: a
