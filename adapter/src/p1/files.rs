@@ -182,6 +182,37 @@ fn write_at(handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno
     Ok(fs::descriptor_write(handle, bytes, at).map_err(from_error_code)? as usize)
 }
 
+/// P1's synchronisation fdflags as WASI 0.2 descriptor flags (`path_open`
+/// asks for them), and back (`fdstat` reports what the host keeps): one
+/// mapping, both ways.
+pub fn sync_flags_to_host(flags: u32) -> u8 {
+    let mut host = 0;
+    if flags & fdflags::SYNC != 0 {
+        host |= descriptor_flags::FILE_INTEGRITY_SYNC;
+    }
+    if flags & fdflags::DSYNC != 0 {
+        host |= descriptor_flags::DATA_INTEGRITY_SYNC;
+    }
+    if flags & fdflags::RSYNC != 0 {
+        host |= descriptor_flags::REQUESTED_WRITE_SYNC;
+    }
+    host
+}
+
+fn sync_flags_from_host(host: u8) -> u32 {
+    let mut flags = 0;
+    if host & descriptor_flags::FILE_INTEGRITY_SYNC != 0 {
+        flags |= fdflags::SYNC;
+    }
+    if host & descriptor_flags::DATA_INTEGRITY_SYNC != 0 {
+        flags |= fdflags::DSYNC;
+    }
+    if host & descriptor_flags::REQUESTED_WRITE_SYNC != 0 {
+        flags |= fdflags::RSYNC;
+    }
+    flags
+}
+
 /// `fd_fdstat_get` of a file or non-preopened directory, as the native host
 /// computes it: rights from the host's descriptor flags and type, flags from
 /// the host's sync flags and the guest's APPEND/NONBLOCK.
@@ -197,16 +228,7 @@ pub fn fdstat(handle: u32, kind: u8, guest_flags: u8) -> Result<Fdstat, Errno> {
     if host & descriptor_flags::WRITE == 0 {
         base &= !rights::FD_WRITE;
     }
-    let mut flags = u32::from(guest_flags) & (fdflags::APPEND | fdflags::NONBLOCK);
-    if host & descriptor_flags::DATA_INTEGRITY_SYNC != 0 {
-        flags |= fdflags::DSYNC;
-    }
-    if host & descriptor_flags::REQUESTED_WRITE_SYNC != 0 {
-        flags |= fdflags::RSYNC;
-    }
-    if host & descriptor_flags::FILE_INTEGRITY_SYNC != 0 {
-        flags |= fdflags::SYNC;
-    }
+    let flags = u32::from(guest_flags) & (fdflags::APPEND | fdflags::NONBLOCK) | sync_flags_from_host(host);
     Ok(Fdstat { filetype: kind, flags: flags as u16, rights_base: base, rights_inheriting: base })
 }
 

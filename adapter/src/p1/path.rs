@@ -66,15 +66,7 @@ pub fn path_open(
     if rights_base & rights::FD_WRITE != 0 {
         descriptor_flags |= descriptor_flags::WRITE;
     }
-    if fdflags & fdflags::SYNC != 0 {
-        descriptor_flags |= descriptor_flags::FILE_INTEGRITY_SYNC;
-    }
-    if fdflags & fdflags::DSYNC != 0 {
-        descriptor_flags |= descriptor_flags::DATA_INTEGRITY_SYNC;
-    }
-    if fdflags & fdflags::RSYNC != 0 {
-        descriptor_flags |= descriptor_flags::REQUESTED_WRITE_SYNC;
-    }
+    descriptor_flags |= files::sync_flags_to_host(fdflags);
     // Unlike the other path functions, a file as dirfd is ENOTDIR here
     // (native host).
     let dir = match state.descriptors.get(dirfd)? {
