@@ -215,16 +215,12 @@ fn transfer(
     #[cfg(not(feature = "proxy"))]
     if let (Target::File(file), true, Some(at), Some((buf, len))) = (&target, reading, offset, iovecs.first()) {
         // The native host copies only what it read into the buffer: a
-        // buffer past the end of memory fails only if there was something
-        // to copy.
+        // buffer past the end of memory fails only if what was read does
+        // not fit.
         if guest.check(buf as u32, len as u64).is_err() {
-            return match file.read_nowhere(allocator, len, at)? {
-                0 => {
-                    store_u32(out, 0);
-                    Ok(())
-                }
-                _ => Err(errno::FAULT),
-            };
+            let n = file.pread_partly_outside(allocator, guest, buf, len, at)?;
+            store_u32(out, n as u32);
+            return Ok(());
         }
     }
     // One closure for every kind of descriptor: `each` is generic, and each

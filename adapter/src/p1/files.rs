@@ -138,13 +138,28 @@ impl<'a> OpenFile<'a> {
         Ok(done)
     }
 
-    /// Reads at `offset` like `fd_pread` but into scratch memory, only to
-    /// learn how many bytes there were (for a guest buffer that cannot
-    /// hold them).
-    pub fn read_nowhere(&self, allocator: &Allocator, len: usize, offset: u64) -> Result<usize, Errno> {
+    /// `fd_pread` into a buffer that does not lie wholly in the guest's
+    /// memory. The native host reads first and then copies only what it
+    /// read, so this fails (EFAULT) only if the bytes read do not fit: they
+    /// go to scratch memory, and into the buffer once they are known to fit.
+    pub fn pread_partly_outside(
+        &self,
+        allocator: &Allocator,
+        guest: super::Guest,
+        buf: usize,
+        len: usize,
+        offset: u64,
+    ) -> Result<usize, Errno> {
         let plan = ImportPlan::into_scratch(allocator);
         let (bytes, _) =
             fs::descriptor_read(&plan, self.handle, len.min(HOST_READ_CHUNK) as u64, offset).map_err(from_error_code)?;
+        if bytes.len() != 0 {
+            guest.check(buf as u32, bytes.len() as u64)?;
+            // SAFETY: the host's bytes, in memory the plan still holds (the
+            // scratch area or spill pages, never the guest's), into the
+            // guest range just checked.
+            unsafe { crate::memory::copy(buf, bytes.ptr as usize, bytes.len()) };
+        }
         Ok(bytes.len())
     }
 }
