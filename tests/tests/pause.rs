@@ -113,18 +113,41 @@ fn pause_inside_pause() {
 }
 
 /// Output beyond what a pause keeps (512 bytes) is cut off, and the next
-/// unpaused call says so after writing what was kept.
+/// unpaused call says so after writing what was kept. Swept over how much a
+/// pause writes, across the point where the buffer fills.
 #[test]
 fn output_beyond_the_pause_buffer_is_reported() {
-    // 40 more writes of the 11-byte line before the guest's own one: 36
-    // records of 14 bytes fit, then 5 bytes of the 37th.
-    let writes = "(drop (call $fd_write (i32.const 2) (i32.const 0x110) (i32.const 1) (i32.const 0x414))) ".repeat(40);
-    let module = guest(&format!("(call $set_paused (i32.const 1)) {writes}"), "(call $set_paused (i32.const 0))");
-    let outcome = run(&module).unwrap();
-    assert_eq!(outcome.bad, 0, "checks failed inside the allocation; stderr: {}", outcome.stderr);
-    let note = "wasi-preview1-adapter: output written during a host-started allocation did not fit and was dropped\n";
-    let per_call = format!("{}in re{note}", "in realloc\n".repeat(36));
-    assert_eq!(outcome.stderr, per_call.repeat(CALLS as usize));
+    for extra in 0..=40 {
+        // `extra` more writes of the 11-byte line before the guest's own one.
+        let writes = "(drop (call $fd_write (i32.const 2) (i32.const 0x110) (i32.const 1) (i32.const 0x414))) ".repeat(extra);
+        let module = guest(&format!("(call $set_paused (i32.const 1)) {writes}"), "(call $set_paused (i32.const 0))");
+        let outcome = run(&module).unwrap();
+        assert_eq!(outcome.bad, 0, "{extra} extra writes: checks failed inside the allocation; stderr: {}", outcome.stderr);
+        assert_eq!(outcome.stderr, kept_output(extra + 1).repeat(CALLS as usize), "{extra} extra writes");
+    }
+}
+
+/// What the next unpaused call writes after a pause that wrote the line
+/// `writes` times: each write is kept as a 3-byte header and as much of the
+/// line as fits the 512 bytes, the rest dropped and then reported.
+fn kept_output(writes: usize) -> String {
+    const LINE: &str = "in realloc\n";
+    let (mut used, mut kept, mut dropped) = (0, String::new(), 0);
+    for _ in 0..writes {
+        let room = 512 - used;
+        if room <= 3 {
+            dropped += LINE.len();
+            continue;
+        }
+        let n = LINE.len().min(room - 3);
+        kept.push_str(&LINE[..n]);
+        used += 3 + n;
+        dropped += LINE.len() - n;
+    }
+    if dropped > 0 {
+        kept.push_str("wasi-preview1-adapter: output written during a host-started allocation did not fit and was dropped\n");
+    }
+    kept
 }
 
 /// The guest does not announce anything; the converter's wrapper does.
