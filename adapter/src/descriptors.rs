@@ -153,8 +153,9 @@ pub struct Descriptors {
     high_water: u32,
     /// How many slots below `high_water` are `RELEASED`.
     released: u32,
-    /// Address of the table when it lives in pages of its own; 0 while it
-    /// is `inline` (an address would not survive the state block moving).
+    /// Address of the table: `inline`, or pages of its own once it outgrew
+    /// them. When the state block moves, `rebase` points it at the new
+    /// `inline`.
     table: u32,
     capacity: u32,
     inline: [Descriptor; INLINE_CAPACITY],
@@ -164,6 +165,7 @@ impl Descriptors {
     /// Sets up a zeroed table: the standard streams at 0, 1 and 2.
     pub fn init(&mut self) {
         self.capacity = INLINE_CAPACITY as u32;
+        self.table = self.inline.as_ptr() as u32;
         let filetype = CachedFiletype::UNKNOWN;
         // The slots are zeroed (`Free`, which owns nothing): writing over
         // them without dropping is what assignment would do anyway.
@@ -177,9 +179,18 @@ impl Descriptors {
         self.capacity as usize
     }
 
-    /// Whether the table lives in pages of its own.
+    /// Whether the table lives in pages of its own (it leaves `inline` only
+    /// to grow).
     pub fn is_out_of_line(&self) -> bool {
-        self.table != 0
+        self.capacity as usize > INLINE_CAPACITY
+    }
+
+    /// After the state block was copied elsewhere: an inline table is at
+    /// the new block's `inline`.
+    pub fn rebase(&mut self) {
+        if !self.is_out_of_line() {
+            self.table = self.inline.as_ptr() as u32;
+        }
     }
 
     /// Copies the table to `at`, which has room for `capacity` entries and
@@ -251,7 +262,7 @@ impl Descriptors {
     /// Where the entries start: the inline array or the table's own pages.
     #[inline(always)]
     fn base(&mut self) -> *mut Descriptor {
-        if self.table == 0 { self.inline.as_mut_ptr() } else { self.table as *mut Descriptor }
+        self.table as *mut Descriptor
     }
 
     /// Moves the table to pages of its own, twice as large (MAX_CAPACITY

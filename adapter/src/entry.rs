@@ -203,7 +203,7 @@ fn rearm(base: usize) {
     state.set_arena(&arena.bounds());
     state.clearance = 0;
     crate::tripwire::arm(end);
-    move_table_if_out_of_line(state);
+    place_table(state);
 }
 
 #[cold]
@@ -219,12 +219,14 @@ fn settle(base: usize) {
     let state = unsafe { &mut *(arena.state as *mut State) };
     state.set_arena(&arena.bounds());
     state.settle();
-    // The table's pages were claimed along with the arena's: they move too,
-    // to pages grown after the claim.
-    move_table_if_out_of_line(state);
+    place_table(state);
 }
 
-fn move_table_if_out_of_line(state: &mut State) {
+/// After the state block moved: an inline table moved with it; a table in
+/// pages of its own was claimed along with the arena's, so it moves too, to
+/// pages grown after the claim.
+fn place_table(state: &mut State) {
+    state.descriptors.rebase();
     if state.descriptors.is_out_of_line() {
         let capacity = state.descriptors.capacity();
         let bytes = capacity * core::mem::size_of::<crate::descriptors::Descriptor>();
