@@ -45,17 +45,7 @@ pub unsafe fn write_u32(addr: usize, value: u32) {
     core::ptr::write_unaligned(addr as *mut u32, value)
 }
 
-#[inline(always)]
-pub unsafe fn read_u32(addr: usize) -> u32 {
-    core::ptr::read_unaligned(addr as *const u32)
-}
-
 /// For guest pointers, which P1 does not guarantee to be aligned.
-#[inline(always)]
-pub unsafe fn read_u64_unaligned(addr: usize) -> u64 {
-    core::ptr::read_unaligned(addr as *const u64)
-}
-
 #[inline(always)]
 pub unsafe fn write_u64_unaligned(addr: usize, value: u64) {
     core::ptr::write_unaligned(addr as *mut u64, value)

@@ -70,19 +70,39 @@ impl Guest {
     pub fn check(self, ptr: u32, len: u64) -> Result<(), Errno> {
         let start = u64::from(ptr);
         let end = start + len;
-        let overlaps_arena = len != 0 && start < u64::from(self.arena_end) && end > u64::from(self.arena_base);
-        if end > crate::memory::size_pages() as u64 * crate::memory::PAGE_SIZE as u64 || overlaps_arena {
-            Err(errno::FAULT)
-        } else {
-            Ok(())
+        // The two usual cases first, one or two comparisons each: below the
+        // arena (grown pages sit above the guest's data; the arena lies
+        // inside memory, so this is inside it too), or above it and inside
+        // memory (Go's arena is at the bottom of memory).
+        if end <= u64::from(self.arena_base) {
+            return Ok(());
         }
+        let memory_end = crate::memory::size_pages() as u64 * crate::memory::PAGE_SIZE as u64;
+        if start >= u64::from(self.arena_end) && end <= memory_end {
+            return Ok(());
+        }
+        check_empty(end, len, memory_end)
+    }
+}
+
+/// What `Guest::check` leaves: a range that reaches past the arena's base
+/// and either starts below its end or runs past the end of memory. Only an
+/// empty range inside memory is fine there. Out of line so that the usual
+/// cases stay a branch or two.
+#[cold]
+#[inline(never)]
+fn check_empty(end: u64, len: u64, memory_end: u64) -> Result<(), Errno> {
+    if len == 0 && end <= memory_end {
+        Ok(())
+    } else {
+        Err(errno::FAULT)
     }
 }
 
 /// An iovec / ciovec as P1 lays it out: `{ buf: u32, buf_len: u32 }`.
 #[inline(always)]
 pub fn iovec(list: u32, index: u32) -> (usize, usize) {
-    let at = list as usize + index as usize * 8;
+    let at = (list as usize + index as usize * 8) as *const u32;
     // SAFETY: as in `store_u32`.
-    unsafe { (crate::memory::read_u32(at) as usize, crate::memory::read_u32(at + 4) as usize) }
+    unsafe { (at.read_unaligned() as usize, at.add(1).read_unaligned() as usize) }
 }

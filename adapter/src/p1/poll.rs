@@ -30,7 +30,7 @@ use crate::state::State;
 use crate::wasi::abi::ImportPlan;
 use crate::wasi::clocks::{monotonic_clock, wall_clock};
 use crate::wasi::io::poll as io_poll;
-use crate::{memory, stdio};
+use crate::stdio;
 
 /// A decoded subscription: what the native host reads with its typed
 /// guest-memory accessors, with the same EINVAL for values it cannot decode.
@@ -56,16 +56,17 @@ fn read_subscription(guest: Guest, subs: u32, index: u32) -> Result<Subscription
 fn decode_subscription(guest: Guest, subs: u32, index: u32) -> Result<Subscription, Errno> {
     let offset = u64::from(index) * u64::from(SUBSCRIPTION_SIZE);
     guest.check(subs, offset + u64::from(SUBSCRIPTION_SIZE))?;
-    let base = subs as usize + offset as usize;
+    let base = (subs as usize + offset as usize) as *const u8;
     // SAFETY: inside memory (checked above); unaligned reads, as P1 does
-    // not promise alignment.
+    // not promise alignment. Offsets as pointer steps, which become the
+    // loads' immediate offsets.
     let (userdata, tag, word, timeout, flags) = unsafe {
         (
-            memory::read_u64_unaligned(base),
-            *((base + 8) as *const u8),
-            memory::read_u32(base + 16),
-            memory::read_u64_unaligned(base + 24),
-            core::ptr::read_unaligned((base + 40) as *const u16),
+            base.cast::<u64>().read_unaligned(),
+            *base.add(8),
+            base.add(16).cast::<u32>().read_unaligned(),
+            base.add(24).cast::<u64>().read_unaligned(),
+            base.add(40).cast::<u16>().read_unaligned(),
         )
     };
     match tag {
@@ -423,14 +424,16 @@ fn sleep(nanos: u64) {
 fn write_event(guest: Guest, events: u32, index: u32, userdata: u64, kind: u8, flags: u16, nbytes: u64) -> Result<(), Errno> {
     let offset = u64::from(index) * u64::from(EVENT_SIZE);
     guest.check(events, offset + u64::from(EVENT_SIZE))?;
-    let out = events as usize + offset as usize;
-    // SAFETY: inside memory (checked above).
+    let out = (events as usize + offset as usize) as *mut u64;
+    // SAFETY: inside memory (checked above). The 32-byte event as four
+    // whole words, padding (zero) included, rather than a `memory.fill`
+    // (a call into the runtime on wasmtime) and field stores: userdata;
+    // error (0, u16) and type (u8 at 10); nbytes; flags (u16).
     unsafe {
-        memory::fill(out, 0, EVENT_SIZE as usize);
-        memory::write_u64_unaligned(out, userdata);
-        *((out + 10) as *mut u8) = kind;
-        memory::write_u64_unaligned(out + 16, nbytes);
-        core::ptr::write_unaligned((out + 24) as *mut u16, flags);
+        out.write_unaligned(userdata);
+        out.add(1).write_unaligned(u64::from(kind) << 16);
+        out.add(2).write_unaligned(nbytes);
+        out.add(3).write_unaligned(u64::from(flags));
     }
     Ok(())
 }

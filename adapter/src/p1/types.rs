@@ -5,7 +5,6 @@
 // Each flavour uses a different subset.
 #![allow(dead_code)]
 
-use crate::memory;
 
 pub mod rights {
     pub const FD_DATASYNC: u64 = 1 << 0;
@@ -124,7 +123,7 @@ pub mod filetype {
     /// into an immediate: a `match` would become a table in a data segment.
     pub fn from_descriptor_type(kind: u8) -> u8 {
         // unknown, block, char, directory, fifo, symlink, regular, socket
-        let packed = core::hint::black_box(u64::from_le_bytes([
+        let packed = u64::from_le_bytes([
             UNKNOWN,
             BLOCK_DEVICE,
             CHARACTER_DEVICE,
@@ -133,7 +132,7 @@ pub mod filetype {
             SYMBOLIC_LINK,
             REGULAR_FILE,
             SOCKET_STREAM,
-        ]));
+        ]);
         if kind >= 8 {
             return UNKNOWN;
         }
@@ -152,15 +151,15 @@ pub struct Fdstat {
 impl Fdstat {
     /// Writes the 24-byte record through a guest pointer.
     pub fn write(&self, out: u32) {
-        let out = out as usize;
+        let out = out as usize as *mut u64;
         // SAFETY: a guest pointer per P1; past the end of memory it traps,
         // as on the native host.
         // Whole words, padding (zero) included: no `memory.fill`, which
         // wasmtime runs as a call into the runtime.
         unsafe {
-            memory::write_u64_unaligned(out, u64::from(self.filetype) | u64::from(self.flags) << 16);
-            memory::write_u64_unaligned(out + 8, self.rights_base);
-            memory::write_u64_unaligned(out + 16, self.rights_inheriting);
+            out.write_unaligned(u64::from(self.filetype) | u64::from(self.flags) << 16);
+            out.add(1).write_unaligned(self.rights_base);
+            out.add(2).write_unaligned(self.rights_inheriting);
         }
     }
 }
@@ -182,19 +181,20 @@ impl Filestat {
     /// Writes the 64-byte record through a guest pointer.
     #[inline(always)]
     pub fn write(&self, out: u32) {
-        let out = out as usize;
+        let out = out as usize as *mut u64;
         // SAFETY: a guest pointer per P1; past the end of memory it traps,
-        // as on the native host.
-        // Whole words, padding (zero) included, as in `Fdstat::write`.
+        // as on the native host. Whole words, padding (zero) included, as
+        // in `Fdstat::write`; field offsets as pointer steps, which become
+        // the stores' immediate offsets.
         unsafe {
-            memory::write_u64_unaligned(out, self.dev);
-            memory::write_u64_unaligned(out + 8, self.ino);
-            memory::write_u64_unaligned(out + 16, u64::from(self.filetype));
-            memory::write_u64_unaligned(out + 24, self.nlink);
-            memory::write_u64_unaligned(out + 32, self.size);
-            memory::write_u64_unaligned(out + 40, self.atim);
-            memory::write_u64_unaligned(out + 48, self.mtim);
-            memory::write_u64_unaligned(out + 56, self.ctim);
+            out.write_unaligned(self.dev);
+            out.add(1).write_unaligned(self.ino);
+            out.add(2).write_unaligned(u64::from(self.filetype));
+            out.add(3).write_unaligned(self.nlink);
+            out.add(4).write_unaligned(self.size);
+            out.add(5).write_unaligned(self.atim);
+            out.add(6).write_unaligned(self.mtim);
+            out.add(7).write_unaligned(self.ctim);
         }
     }
 }
