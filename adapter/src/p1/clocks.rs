@@ -17,6 +17,18 @@ const MAX_SECONDS: u64 = u64::MAX / NANOS_PER_SECOND;
 /// Nanoseconds since the epoch, saturating (timestamps in stats, poll
 /// deadlines), as the native host computes them.
 pub fn saturating_nanos(time: wall_clock::Datetime) -> u64 {
+    // Four seconds below `MAX_SECONDS` neither the product nor the sum
+    // can overflow, whatever the 32-bit nanoseconds hold; only the last
+    // few seconds need the checks.
+    if time.seconds >= MAX_SECONDS - 4 {
+        return saturating_nanos_at_limit(time);
+    }
+    time.seconds * NANOS_PER_SECOND + u64::from(time.nanoseconds)
+}
+
+#[cold]
+#[inline(never)]
+fn saturating_nanos_at_limit(time: wall_clock::Datetime) -> u64 {
     if time.seconds > MAX_SECONDS {
         return u64::MAX;
     }
