@@ -13,7 +13,7 @@
 //!
 //! Lists and strings in results are `List<T>` views of memory the host
 //! allocated through `cabi_import_realloc`; a function returning one takes
-//! the active `ImportPlan` as its first argument, so no such call can be
+//! the active plan (`abi::Plan`) as its first argument, so no such call can be
 //! made without saying where the host's allocation goes.
 //!
 //! Every layout comes from `wit_parser::SizeAlign`, so nothing here can
@@ -178,7 +178,12 @@ impl Generator<'_> {
 
     fn rust_type(&self, ty: &Type, position: Position) -> Result<String> {
         Ok(match ty {
-            Type::Bool => "bool".into(),
+            Type::Bool if position == Position::Param => "bool".into(),
+            // Results carry a bool as the byte the host wrote, without the
+            // niche a Rust `bool` has: an enum around it (a `Result`) would
+            // otherwise be encoded in that niche, which keeps the compiler
+            // from holding the lifted value in locals.
+            Type::Bool => "u8".into(),
             Type::U8 => "u8".into(),
             Type::U16 => "u16".into(),
             Type::U32 => "u32".into(),
@@ -266,7 +271,7 @@ impl Generator<'_> {
     fn lift_expr(&mut self, ty: &Type) -> Result<String> {
         let at = |offset: usize, ty: &str| format!("<{ty} as crate::wasi::abi::Lift>::lift(p.add({offset}))");
         Ok(match ty {
-            Type::Bool => "*p != 0".into(),
+            Type::Bool => "*p".into(),
             Type::U8 | Type::U16 | Type::U32 | Type::U64 | Type::S8 | Type::S16 | Type::S32 | Type::S64 => {
                 format!("core::ptr::read(p.cast::<{}>())", self.rust_type(ty, Position::Result)?)
             }
@@ -475,7 +480,7 @@ impl Generator<'_> {
         let result_holds_memory = func.result.as_ref().is_some_and(|t| self.holds_memory(t));
         let mut params = Vec::new();
         if result_holds_memory {
-            params.push("_into: &crate::wasi::abi::ImportPlan<'_>".to_string());
+            params.push("_into: &impl crate::wasi::abi::Plan".to_string());
         }
         let mut args = Vec::new();
         let mut prelude = Vec::new();
@@ -499,10 +504,7 @@ impl Generator<'_> {
             (Some(ty), false) => {
                 let rust = self.rust_type(ty, Position::Result)?;
                 let call = format!("import({})", args.join(", "));
-                let lifted = match ty {
-                    Type::Bool => format!("{call} != 0"),
-                    _ => format!("{call} as {rust}"),
-                };
+                let lifted = format!("{call} as {rust}");
                 (rust, lifted)
             }
             (Some(ty), true) => {
@@ -530,7 +532,7 @@ impl Generator<'_> {
         };
         let mut out = String::new();
         writeln!(out, "/// `{}`", func.name)?;
-        writeln!(out, "#[inline]\npub fn {rust_name}({}) -> {result_type} {{", params.join(", "))?;
+        writeln!(out, "#[inline(always)]\npub fn {rust_name}({}) -> {result_type} {{", params.join(", "))?;
         writeln!(
             out,
             "    #[link(wasm_import_module = \"{import_module}\")]\n    extern \"C\" {{ #[link_name = \"{}\"] fn import({}){core_result}; }}",
@@ -547,7 +549,68 @@ impl Generator<'_> {
              // aligned for the result, and lists in the result were placed by the\n    \
              // import plan the caller holds.\n    unsafe {{\n    {call}\n    }}\n}}"
         )?;
+        if let Some(stored) = self.stored_variant(import_module, func, &rust_name, &params, &args, &prelude, &core_params, &core_result)? {
+            out.push_str(&stored);
+        }
         Ok(out)
+    }
+
+    /// For a `result<record, E>` returned through a return area, a second
+    /// function, `<name>_in`, that takes the return area from its caller and
+    /// leaves the record there (`abi::Stored`): a caller that makes another
+    /// import call before it reads the record then need not copy it.
+    #[allow(clippy::too_many_arguments)]
+    fn stored_variant(
+        &mut self,
+        import_module: &str,
+        func: &Function,
+        rust_name: &str,
+        params: &[String],
+        args: &[String],
+        prelude: &[String],
+        core_params: &[String],
+        core_result: &str,
+    ) -> Result<Option<String>> {
+        let Some(Type::Id(id)) = &func.result else { return Ok(None) };
+        let TypeDefKind::Result(r) = &self.resolve.types[*id].kind else { return Ok(None) };
+        let (Some(ok), Some(err)) = (r.ok.as_ref(), r.err.as_ref()) else { return Ok(None) };
+        let Type::Id(ok_id) = ok else { return Ok(None) };
+        if !matches!(self.resolve.types[*ok_id].kind, TypeDefKind::Record(_)) || self.holds_memory(ok) {
+            return Ok(None);
+        }
+        let result = func.result.as_ref().expect("checked above");
+        let size = self.size(result);
+        let offset = self.sizes.payload_offset(wit_parser::Int::U8, [Some(ok), Some(err)]).size_wasm32();
+        self.lift(err)?;
+        let ok_rust = self.rust_type(ok, Position::Result)?;
+        let err_rust = self.rust_type(err, Position::Result)?;
+        let mut params = params.to_vec();
+        params.insert(0, format!("ret: &'r mut ReturnArea<{size}>"));
+        let mut out = String::new();
+        writeln!(out, "/// `{}`, leaving its record in the caller's return area", func.name)?;
+        writeln!(
+            out,
+            "#[inline(always)]\npub fn {rust_name}_in<'r>({}) -> Result<crate::wasi::abi::Stored<'r, {ok_rust}>, {err_rust}> {{",
+            params.join(", ")
+        )?;
+        writeln!(
+            out,
+            "    #[link(wasm_import_module = \"{}\")]\n    extern \"C\" {{ #[link_name = \"{}\"] fn import({}){core_result}; }}",
+            import_module,
+            func.name,
+            core_params.join(", ")
+        )?;
+        for statement in prelude {
+            writeln!(out, "    {statement}")?;
+        }
+        writeln!(
+            out,
+            "    // SAFETY: as in `{rust_name}`; the record stays in `ret`, which the\n    \
+             // result borrows.\n    unsafe {{\n    import({});\n    let p = ret.ptr();\n    \
+             if *p == 0 {{ Ok(crate::wasi::abi::Stored::new(p.add({offset}))) }} else {{ Err(<{err_rust} as Lift>::lift(p.add({offset}))) }}\n    }}\n}}",
+            args.join(", ")
+        )?;
+        Ok(Some(out))
     }
 
     /// Whether lifting `ty` involves memory the host allocated.

@@ -27,7 +27,7 @@
 use crate::descriptors::{Descriptor, Descriptors};
 use crate::errno::{self, Errno};
 use crate::memory;
-use crate::wasi::abi::{Allocator, ImportPlan};
+use crate::wasi::abi::{Allocator, BufferPlan};
 use crate::wasi::random::random;
 
 /// Bytes of stdout/stderr output kept while paused (a `gctrace` line is
@@ -221,7 +221,7 @@ impl Pause {
         let have = self.random_len as usize;
         let want = RANDOM_CAPACITY - have;
         let at = self.random.as_mut_ptr() as usize + have;
-        let plan = ImportPlan::into_buffer(allocator, at, want);
+        let plan = BufferPlan::new(allocator, at, want);
         let bytes = random::get_random_bytes(&plan, want as u64);
         drop(plan);
         self.random_len = (have + bytes.len()) as u32;

@@ -17,7 +17,7 @@ use crate::descriptors::{Descriptor, Position};
 use crate::errno::{self, Errno};
 use crate::state::State;
 use crate::stdio;
-use crate::wasi::abi::{Allocator, ImportPlan};
+use crate::wasi::abi::{Allocator, BufferPlan};
 use crate::wasi::io::streams::{self, StreamError};
 
 /// The guest's iovec array, checked the way the native host checks it.
@@ -293,7 +293,7 @@ fn read_stream(allocator: &Allocator, stream: u32, buf: usize, len: usize, block
     const EMPTY_BLOCKING_RETRIES: u32 = 8;
     let mut retries = 0;
     loop {
-        let plan = ImportPlan::into_buffer(allocator, buf, len);
+        let plan = BufferPlan::new(allocator, buf, len);
         let result = if blocking {
             streams::input_stream_blocking_read(&plan, stream, len as u64)
         } else {

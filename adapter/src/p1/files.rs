@@ -5,7 +5,7 @@
 use super::types::{fdflags, filetype, rights, Fdstat, Filestat};
 use crate::descriptors::{Descriptor, OutputStream, Position};
 use crate::errno::{from_error_code, Errno};
-use crate::wasi::abi::{Allocator, ImportPlan};
+use crate::wasi::abi::{Allocator, BufferPlan, ImportPlan, ReturnArea, Stored};
 use crate::wasi::filesystem::types::{self as fs, descriptor_flags, DescriptorStat};
 
 pub fn stat(handle: u32) -> Result<DescriptorStat, Errno> {
@@ -19,9 +19,11 @@ fn nanos(time: Option<crate::wasi::clocks::wall_clock::Datetime>) -> u64 {
 
 /// Writes the P1 `filestat` of a host stat through a guest pointer, with
 /// `ino` and device 1, like the native host. Built and written in one
-/// place, so the record goes straight to the guest.
+/// place, read from where the host left the stat, so the record goes
+/// straight to the guest without a copy in between.
 #[inline(never)]
-pub fn write_filestat(out: u32, stat: &DescriptorStat, ino: u64) {
+pub fn write_filestat(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
+    let stat = stat.get();
     Filestat {
         dev: 1,
         ino,
@@ -71,7 +73,7 @@ impl<'a> OpenFile<'a> {
             return self.append(buf, len);
         }
         match offset {
-            Some(at) => write_at(self.handle, buf, len, at),
+            Some(at) => write_at(self.handle, buf, len, at).map(|n| n as usize),
             None => self.write_at_position(buf, len),
         }
     }
@@ -81,8 +83,8 @@ impl<'a> OpenFile<'a> {
     pub fn write_at_position(&mut self, buf: usize, len: usize) -> Result<usize, Errno> {
         let at = self.position.get();
         let written = write_at(self.handle, buf, len, at)?;
-        self.position.set(at + written as u64);
-        Ok(written)
+        self.position.set(at + written);
+        Ok(written as usize)
     }
 
     /// After writing at the position (not a positional write) on an
@@ -171,7 +173,7 @@ const HOST_READ_CHUNK: usize = 64 * 1024;
 
 #[inline(always)]
 fn read_at(allocator: &Allocator, handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
-    let plan = ImportPlan::into_buffer(allocator, buf, len);
+    let plan = BufferPlan::new(allocator, buf, len);
     let (bytes, _) = fs::descriptor_read(&plan, handle, len as u64, at).map_err(from_error_code)?;
     Ok(bytes.len())
 }
@@ -191,10 +193,10 @@ fn read_more(allocator: &Allocator, handle: u32, buf: usize, len: usize, positio
 }
 
 #[inline(always)]
-fn write_at(handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
+fn write_at(handle: u32, buf: usize, len: usize, at: u64) -> Result<u64, Errno> {
     // SAFETY: the guest's buffer, bounds checked by the caller.
     let bytes = unsafe { crate::memory::bytes(buf, len) };
-    Ok(fs::descriptor_write(handle, bytes, at).map_err(from_error_code)? as usize)
+    fs::descriptor_write(handle, bytes, at).map_err(from_error_code)
 }
 
 /// P1's synchronisation fdflags as WASI 0.2 descriptor flags (`path_open`
@@ -250,9 +252,10 @@ pub fn fdstat(handle: u32, kind: u8, guest_flags: u8) -> Result<Fdstat, Errno> {
 /// `fd_filestat_get` of a file or directory: the host's stat, with the
 /// metadata hash as inode number.
 pub fn filestat(handle: u32, out: u32) -> Result<(), Errno> {
-    let s = stat(handle)?;
+    let mut area = ReturnArea::new();
+    let stat = fs::descriptor_stat_in(&mut area, handle).map_err(from_error_code)?;
     let hash = fs::descriptor_metadata_hash(handle).map_err(from_error_code)?;
-    write_filestat(out, &s, hash.lower);
+    write_filestat(out, stat, hash.lower);
     Ok(())
 }
 

@@ -64,6 +64,29 @@ impl<T> Lift for List<T> {
     }
 }
 
+/// A record an import left in its caller's return area (the `_in`
+/// bindings), read where it is used instead of being copied out first.
+pub struct Stored<'r, T> {
+    ptr: *const u8,
+    area: PhantomData<&'r T>,
+}
+
+impl<T: Lift> Stored<'_, T> {
+    /// # Safety
+    /// `ptr` points at a `T` the host wrote, inside a return area the
+    /// caller borrows for `'r`.
+    #[inline(always)]
+    pub unsafe fn new(ptr: *const u8) -> Self {
+        Stored { ptr, area: PhantomData }
+    }
+
+    #[inline(always)]
+    pub fn get(&self) -> T {
+        // SAFETY: see `new`; the area is still borrowed, so still holds it.
+        unsafe { T::lift(self.ptr) }
+    }
+}
+
 /// Where an import with more than one flat result writes it: `N` bytes,
 /// aligned for every WASI 0.2 type. Left uninitialised: the host writes
 /// every byte that is read back.
@@ -147,69 +170,48 @@ impl Allocator {
     }
 }
 
-/// Where the host's allocations go while the plan lives: a guest buffer
-/// or the scratch area. Plans nest: each restores the region it replaced,
-/// and zeroes and releases the spill memory taken under it.
+/// What an import whose result holds lists takes as its first argument:
+/// proof that the caller said where the host's allocations go. Plans nest:
+/// each restores the region it replaced when it ends.
+pub trait Plan {}
+
+/// Sends the host's allocations to the scratch area, spilling into
+/// transient pages when it is full; when it ends, it zeroes and releases
+/// the spill memory taken under it.
 pub struct ImportPlan<'a> {
     allocator: &'a Allocator,
     saved: Region,
+    /// `spill.used_end` when the plan began.
     spill_mark: u32,
 }
 
-impl<'a> ImportPlan<'a> {
-    /// Sends the host's allocations to `[ptr, ptr + len)`.
-    pub fn into_buffer(allocator: &'a Allocator, ptr: usize, len: usize) -> Self {
-        Self::begin(allocator, ptr, len, false)
-    }
+impl Plan for ImportPlan<'_> {}
 
-    /// Sends the host's allocations to the scratch area, spilling into
-    /// transient pages when it is full.
+impl<'a> ImportPlan<'a> {
+    #[inline(never)]
     pub fn into_scratch(allocator: &'a Allocator) -> Self {
         let cells = allocator.cells.get();
         // SAFETY: the cells are plain data in the live state block.
-        let (base, end) = unsafe {
+        let (base, end, spill_mark) = unsafe {
             (
-                core::ptr::read_volatile(core::ptr::addr_of!((*cells).scratch_base)),
-                core::ptr::read_volatile(core::ptr::addr_of!((*cells).scratch_end)),
+                read(core::ptr::addr_of!((*cells).scratch_base)),
+                read(core::ptr::addr_of!((*cells).scratch_end)),
+                read(core::ptr::addr_of!((*cells).spill.used_end)),
             )
         };
-        Self::begin(allocator, base as usize, (end - base) as usize, true)
-    }
-
-    #[inline(never)]
-    fn begin(allocator: &'a Allocator, ptr: usize, len: usize, may_spill: bool) -> Self {
-        let cells = allocator.cells.get();
-        // SAFETY: the cells are plain data in the live state block; no
-        // import call is in progress, so nobody else accesses them now.
-        // Field by field: a volatile access to the whole struct would go
-        // through a copy on the stack.
-        unsafe {
-            let region = core::ptr::addr_of_mut!((*cells).region);
-            let saved = Region {
-                cursor: read(core::ptr::addr_of!((*region).cursor)),
-                end: read(core::ptr::addr_of!((*region).end)),
-                may_spill: read(core::ptr::addr_of!((*region).may_spill)),
-            };
-            write(core::ptr::addr_of_mut!((*region).cursor), ptr as u32);
-            write(core::ptr::addr_of_mut!((*region).end), (ptr + len) as u32);
-            write(core::ptr::addr_of_mut!((*region).may_spill), may_spill as u32);
-            let spill_mark = read(core::ptr::addr_of!((*cells).spill.used_end));
-            ImportPlan { allocator, saved, spill_mark }
-        }
+        let saved = swap_region(allocator, Region { cursor: base, end, may_spill: 1 });
+        ImportPlan { allocator, saved, spill_mark }
     }
 }
 
 impl Drop for ImportPlan<'_> {
     #[inline(never)]
     fn drop(&mut self) {
+        set_region(self.allocator, self.saved);
         let cells = self.allocator.cells.get();
-        // SAFETY: as in `begin`; the import calls made under the plan have
-        // returned.
+        // SAFETY: as in `swap_region`; the import calls made under the plan
+        // have returned.
         unsafe {
-            let region = core::ptr::addr_of_mut!((*cells).region);
-            write(core::ptr::addr_of_mut!((*region).cursor), self.saved.cursor);
-            write(core::ptr::addr_of_mut!((*region).end), self.saved.end);
-            write(core::ptr::addr_of_mut!((*region).may_spill), self.saved.may_spill);
             // No spill region (the usual case): nothing to release.
             if read(core::ptr::addr_of!((*cells).spill.base)) == 0 {
                 return;
@@ -220,6 +222,65 @@ impl Drop for ImportPlan<'_> {
                 core::ptr::write_volatile(spill, current);
             }
         }
+    }
+}
+
+/// Sends the host's allocations to a buffer, `[ptr, ptr + len)` (a read's
+/// destination, say). It never spills (a result that does not fit is
+/// fatal), so it has nothing to release: it begins and ends inline, a few
+/// loads and stores on the hot paths that read.
+pub struct BufferPlan<'a> {
+    allocator: &'a Allocator,
+    saved: Region,
+}
+
+impl Plan for BufferPlan<'_> {}
+
+impl<'a> BufferPlan<'a> {
+    #[inline(always)]
+    pub fn new(allocator: &'a Allocator, ptr: usize, len: usize) -> Self {
+        let saved = swap_region(allocator, Region { cursor: ptr as u32, end: (ptr + len) as u32, may_spill: 0 });
+        BufferPlan { allocator, saved }
+    }
+}
+
+impl Drop for BufferPlan<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        set_region(self.allocator, self.saved);
+    }
+}
+
+/// Makes `region` the active one again when a plan ends.
+#[inline(always)]
+fn set_region(allocator: &Allocator, region: Region) {
+    let cells = allocator.cells.get();
+    // SAFETY: as in `swap_region`.
+    unsafe {
+        let active = core::ptr::addr_of_mut!((*cells).region);
+        write(core::ptr::addr_of_mut!((*active).cursor), region.cursor);
+        write(core::ptr::addr_of_mut!((*active).end), region.end);
+        write(core::ptr::addr_of_mut!((*active).may_spill), region.may_spill);
+    }
+}
+
+/// Makes `region` the active one; returns the one it replaces.
+#[inline(always)]
+fn swap_region(allocator: &Allocator, region: Region) -> Region {
+    let cells = allocator.cells.get();
+    // SAFETY: the cells are plain data in the live state block; no import
+    // call is in progress, so nobody else accesses them now. Field by
+    // field: a volatile access to the whole struct would go through a copy
+    // on the stack.
+    unsafe {
+        let active = core::ptr::addr_of_mut!((*cells).region);
+        let saved = Region {
+            cursor: read(core::ptr::addr_of!((*active).cursor)),
+            end: read(core::ptr::addr_of!((*active).end)),
+            may_spill: read(core::ptr::addr_of!((*active).may_spill)),
+        };
+        set_region(allocator, region);
+        saved
     }
 }
 

@@ -104,7 +104,7 @@ pub unsafe extern "C" fn cabi_import_realloc(
     // `ALLOCATOR_OFFSET`. The caller holds only a shared reference to the
     // allocator, whose cells are an `UnsafeCell`, and none to the cells.
     let cells = unsafe { &mut *((state + ALLOCATOR_OFFSET) as *mut Cells) };
-    let align = align.max(1);
+    // `align` is the alignment of a canonical-ABI type: 1, 2, 4 or 8.
     let old = old_ptr as usize;
     if old_ptr.is_null() {
         return allocate(cells, align, new_len) as *mut u8;
