@@ -233,8 +233,17 @@ impl Descriptors {
     /// where it can: `State::insert_descriptor`). A descriptor that finds
     /// no slot is dropped, releasing what it holds.
     pub fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
-        let base = self.base();
+        let fd = self.reserve()?;
+        self.put(fd, descriptor);
+        Ok(fd)
+    }
+
+    /// Takes the number the native host would take for a new descriptor
+    /// (see the module doc), EMFILE when every slot is taken. The slot is
+    /// `Free` or `Released` until `put` fills it, which must come next.
+    pub fn reserve(&mut self) -> Result<u32, Errno> {
         let fd = if self.released > 0 {
+            let base = self.base();
             // The highest released number: there is one below `high_water`.
             let mut fd = self.high_water as usize;
             loop {
@@ -253,10 +262,17 @@ impl Descriptors {
             self.high_water += 1;
             self.high_water as usize - 1
         };
-        // SAFETY: `fd` is inside the table, and its slot is Free or Released,
-        // which own nothing: overwriting it drops nothing.
-        unsafe { core::ptr::write(base.add(fd), descriptor) };
         Ok(fd as u32)
+    }
+
+    /// Fills the slot `reserve` just returned.
+    #[inline(always)]
+    pub fn put(&mut self, fd: u32, descriptor: Descriptor) {
+        debug_assert!(fd < self.high_water);
+        // SAFETY: `fd` came from `reserve`, so it is inside the table and its
+        // slot is Free or Released, which own nothing: overwriting it drops
+        // nothing.
+        unsafe { core::ptr::write(self.base().add(fd as usize), descriptor) };
     }
 
     /// Where the entries start: the inline array or the table's own pages.

@@ -116,11 +116,34 @@ impl State {
     }
 
     /// Adds a descriptor at the number the native host would give it,
-    /// growing the table where the arena allows (see `insert`).
+    /// growing the table where the arena allows (see `make_room`). The
+    /// descriptor is written straight into its slot; without a slot it is
+    /// dropped, which releases what it holds.
+    #[inline(always)]
     pub fn insert_descriptor(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
-        let settled = self.is_settled();
-        let State { descriptors, placement, watch_end, pages_seen, .. } = self;
-        insert(descriptors, &mut TableRoom { placement: *placement, settled, watch_end, pages_seen }, descriptor)
+        self.insert_descriptor_with(|| descriptor)
+    }
+
+    /// `insert_descriptor`, building the descriptor only once its slot is
+    /// known, so that it is built in place. Without a slot, `make` is
+    /// dropped, and with it what it holds.
+    #[inline(always)]
+    pub fn insert_descriptor_with(&mut self, make: impl FnOnce() -> Descriptor) -> Result<u32, Errno> {
+        let fd = self.reserve_descriptor()?;
+        self.descriptors.put(fd, make());
+        Ok(fd)
+    }
+
+    /// The number for a new descriptor (`Descriptors::reserve`), once there
+    /// is room.
+    #[inline(never)]
+    fn reserve_descriptor(&mut self) -> Result<u32, Errno> {
+        if self.descriptors.is_full() {
+            let settled = self.is_settled();
+            let State { descriptors, placement, watch_end, pages_seen, .. } = self;
+            make_room(descriptors, &mut TableRoom { placement: *placement, settled, watch_end, pages_seen })?;
+        }
+        self.descriptors.reserve()
     }
 
     /// Installs the preopens as descriptors 3, 4, ..., once, before the
@@ -142,7 +165,9 @@ impl State {
                     name_len: preopen.name_len,
                 };
                 // Without room the descriptor is dropped: the handle is released.
-                let _ = insert(descriptors, &mut room, descriptor);
+                if !descriptors.is_full() || make_room(descriptors, &mut room).is_ok() {
+                    let _ = descriptors.insert(descriptor);
+                }
             });
         }
     }
@@ -156,23 +181,23 @@ struct TableRoom<'a> {
     pages_seen: &'a mut u32,
 }
 
-/// Inserts into the table, growing it first when it is full: only in grown
-/// arenas (Go's low-memory arena has no room: EMFILE at its capacity). While
-/// the arena is unsettled, the table's new pages are the last the adapter
-/// grew, so the tripwire moves to their end (docs/memory.md).
-fn insert(table: &mut Descriptors, room: &mut TableRoom<'_>, descriptor: Descriptor) -> Result<u32, Errno> {
-    if table.is_full() {
-        if room.placement != placement_kind::GROWN_PAGES {
-            return Err(errno::MFILE);
-        }
-        let end = table.grow()?;
-        if !room.settled {
-            crate::tripwire::arm(end);
-            *room.watch_end = end as u32;
-            *room.pages_seen = crate::memory::size_pages() as u32;
-        }
+/// Grows a full table: only in grown arenas (Go's low-memory arena has no
+/// room: EMFILE at its capacity). While the arena is unsettled, the table's
+/// new pages are the last the adapter grew, so the tripwire moves to their
+/// end (docs/memory.md).
+#[cold]
+#[inline(never)]
+fn make_room(table: &mut Descriptors, room: &mut TableRoom<'_>) -> Result<(), Errno> {
+    if room.placement != placement_kind::GROWN_PAGES {
+        return Err(errno::MFILE);
     }
-    table.insert(descriptor)
+    let end = table.grow()?;
+    if !room.settled {
+        crate::tripwire::arm(end);
+        *room.watch_end = end as u32;
+        *room.pages_seen = crate::memory::size_pages() as u32;
+    }
+    Ok(())
 }
 
 /// Returns the state of the current call; taken once per export, in its

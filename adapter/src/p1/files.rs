@@ -38,6 +38,7 @@ pub fn write_filestat(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
 }
 
 /// The P1 filetype of an open host descriptor.
+#[inline(always)]
 pub fn filetype_of(handle: u32) -> Result<u8, Errno> {
     Ok(filetype::from_descriptor_type(fs::descriptor_get_type(handle).map_err(from_error_code)?))
 }

@@ -91,7 +91,8 @@ pub fn path_open(
         .map_err(from_error_code)?;
     // Owned from here on: every early return below releases it.
     let owned = FsDescriptor(handle);
-    let descriptor = match files::filetype_of(handle)? {
+    let filetype = files::filetype_of(handle)?;
+    let fd = state.insert_descriptor_with(|| match filetype {
         filetype::DIRECTORY => Descriptor::Directory { is_preopen: false, handle: owned, index: 0, name_len: 0 },
         filetype => Descriptor::File {
             flags: (fdflags & (fdflags::APPEND | fdflags::NONBLOCK)) as u8,
@@ -100,8 +101,7 @@ pub fn path_open(
             append: OutputStream(0),
             position: Position::ZERO,
         },
-    };
-    let fd = state.insert_descriptor(descriptor)?;
+    })?;
     store_u32(out, fd);
     Ok(())
 }
