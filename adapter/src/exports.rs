@@ -62,7 +62,7 @@ fn paused(state: &mut crate::state::State) -> bool {
 #[inline(never)]
 fn attend(state: &mut crate::state::State) -> bool {
     crate::entry::check_tail(state);
-    if state.pause.attend(&mut state.descriptors, &state.alloc) {
+    if state.pause.attend(&mut state.descriptors, &mut state.alloc) {
         return true;
     }
     if state.pause.first_call() {
@@ -194,7 +194,7 @@ fn exit(code: u32) -> ! {
     // Output kept during a pause goes out first (exiting inside a pause
     // cannot work at all: it is a host call).
     if state.pause.needs_attention() {
-        let _ = state.pause.attend(&mut state.descriptors, &state.alloc);
+        let _ = state.pause.attend(&mut state.descriptors, &mut state.alloc);
     }
     process::proc_exit(code)
 }

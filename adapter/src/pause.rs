@@ -90,7 +90,7 @@ impl Pause {
     /// When `needs_attention`: true when the call runs inside an announced
     /// host-started allocation. Otherwise catches up first: writes output
     /// kept while paused and refills the randomness pool.
-    pub fn attend(&mut self, descriptors: &mut Descriptors, allocator: &Allocator) -> bool {
+    pub fn attend(&mut self, descriptors: &mut Descriptors, allocator: &mut Allocator) -> bool {
         if self.attention & attention::PAUSED != 0 {
             return true;
         }
@@ -217,7 +217,7 @@ impl Pause {
         }
     }
 
-    fn refill_random(&mut self, allocator: &Allocator) {
+    fn refill_random(&mut self, allocator: &mut Allocator) {
         let have = self.random_len as usize;
         let want = RANDOM_CAPACITY - have;
         let at = self.random.as_mut_ptr() as usize + have;

@@ -12,7 +12,7 @@
 //! (what `readv`/`writev` do); see docs/p1-coverage.md.
 
 use super::types::whence;
-use super::{iovec, store_u32, store_u64, Guest, HOSTCALL_BUDGET};
+use super::{iovec, store_u32, store_u64, Guest, HOSTCALL_BUDGET, HOST_READ_CHUNK};
 use crate::descriptors::{Descriptor, Position};
 use crate::errno::{self, Errno};
 use crate::state::State;
@@ -123,20 +123,28 @@ fn single(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, direction: Direc
     let guest = Guest::of(state);
     guest.check(iovs, 8).ok()?;
     let (buf, len) = iovec(iovs, 0);
-    if len == 0 || len as u64 > HOSTCALL_BUDGET - 8 || guest.check(buf as u32, len as u64).is_err() {
+    // Reads up to what one host read returns (so a file read is one host
+    // call, and the compiler knows it), writes up to the call's budget.
+    let most = if direction == Direction::Read { HOST_READ_CHUNK } else { HOSTCALL_BUDGET as usize - 8 };
+    if len == 0 || len > most || guest.check(buf as u32, len as u64).is_err() {
         return None;
     }
-    let allocator = &state.alloc;
+    let allocator = &mut state.alloc;
     let reading = direction == Direction::Read;
-    let moved = match Target::of(state.descriptors.get(fd).ok()?, reading, None).ok()? {
+    // `slot`, not `get`: `Target::of` turns a free, released or bad slot
+    // into EBADF as it does any other descriptor of the wrong kind.
+    let moved = match Target::of(state.descriptors.slot(fd)?, reading, None).ok()? {
         Target::Stream(stream) if reading => read_stream(allocator, stream, buf, len, true),
         Target::Stream(stream) => write_out(stream, buf, len),
+        // Reads of an O_APPEND file are at the position like any other.
+        #[cfg(not(feature = "proxy"))]
+        Target::File(mut file) if reading => file.read_at_position(allocator, buf, len),
         #[cfg(not(feature = "proxy"))]
         Target::File(mut file) => {
             if file.appends() {
                 return None;
             }
-            if reading { file.read_at_position(allocator, buf, len) } else { file.write_at_position(buf, len) }
+            file.write_at_position(buf, len)
         }
         #[cfg(feature = "proxy")]
         Target::NoFile(_) => return None,
@@ -209,7 +217,7 @@ fn transfer(
 ) -> Result<(), Errno> {
     let guest = Guest::of(state);
     let iovecs = Iovecs::scan(guest, iovs, iovs_len)?;
-    let allocator = &state.alloc;
+    let allocator = &mut state.alloc;
     let reading = direction == Direction::Read;
     let mut target = Target::of(state.descriptors.get(fd)?, reading, offset)?;
     #[cfg(not(feature = "proxy"))]
@@ -288,7 +296,7 @@ pub fn fd_write_paused(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nwr
 /// read is asked again, a few times, before the native answer: on a host
 /// that keeps to the interface nothing changes, and on jco a program
 /// reading to the end sees the end instead of EINTR.
-fn read_stream(allocator: &Allocator, stream: u32, buf: usize, len: usize, blocking: bool) -> Result<usize, Errno> {
+fn read_stream(allocator: &mut Allocator, stream: u32, buf: usize, len: usize, blocking: bool) -> Result<usize, Errno> {
     /// Blocking reads that returned nothing, asked again before EINTR.
     const EMPTY_BLOCKING_RETRIES: u32 = 8;
     let mut retries = 0;

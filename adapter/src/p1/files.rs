@@ -2,6 +2,7 @@
 //! `wasi:filesystem`. The proxy flavour has no filesystem: this module is
 //! left out there, and so are the descriptor kinds that would reach it.
 
+use super::HOST_READ_CHUNK;
 use super::types::{fdflags, filetype, rights, Fdstat, Filestat};
 use crate::descriptors::{Descriptor, OutputStream, Position};
 use crate::errno::{from_error_code, Errno};
@@ -121,7 +122,7 @@ impl<'a> OpenFile<'a> {
     /// Reads at `offset` (one host read, like the native `fd_pread`), or
     /// at the position until the buffer is full or the file ends (like the
     /// native `fd_read`), advancing the position.
-    pub fn read(&mut self, allocator: &Allocator, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
+    pub fn read(&mut self, allocator: &mut Allocator, buf: usize, len: usize, offset: Option<u64>) -> Result<usize, Errno> {
         match offset {
             Some(at) => read_at(allocator, self.handle, buf, len.min(HOST_READ_CHUNK), at),
             None => self.read_at_position(allocator, buf, len),
@@ -131,7 +132,7 @@ impl<'a> OpenFile<'a> {
     /// `fd_read` of a file: one host read, then more (out of line) only if
     /// it came back short.
     #[inline(always)]
-    pub fn read_at_position(&mut self, allocator: &Allocator, buf: usize, len: usize) -> Result<usize, Errno> {
+    pub fn read_at_position(&mut self, allocator: &mut Allocator, buf: usize, len: usize) -> Result<usize, Errno> {
         let position = self.position.get();
         let mut done = read_at(allocator, self.handle, buf, len.min(HOST_READ_CHUNK), position)?;
         if done < len {
@@ -167,13 +168,8 @@ impl<'a> OpenFile<'a> {
     }
 }
 
-/// The most the host returns from one `read` (wasmtime-wasi's
-/// `MAX_READ_SIZE_ALLOC`); the native `fd_pread` returns at most this much
-/// too, while its `fd_read` fills the whole buffer.
-const HOST_READ_CHUNK: usize = 64 * 1024;
-
 #[inline(always)]
-fn read_at(allocator: &Allocator, handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
+fn read_at(allocator: &mut Allocator, handle: u32, buf: usize, len: usize, at: u64) -> Result<usize, Errno> {
     let plan = BufferPlan::new(allocator, buf, len);
     let (bytes, _) = fs::descriptor_read(&plan, handle, len as u64, at).map_err(from_error_code)?;
     Ok(bytes.len())
@@ -182,7 +178,7 @@ fn read_at(allocator: &Allocator, handle: u32, buf: usize, len: usize, at: u64) 
 /// After a short read at `position`: reads on until `len` bytes are in or
 /// a read brings nothing (end of file) or fails; returns the total.
 #[inline(never)]
-fn read_more(allocator: &Allocator, handle: u32, buf: usize, len: usize, position: u64, mut done: usize) -> usize {
+fn read_more(allocator: &mut Allocator, handle: u32, buf: usize, len: usize, position: u64, mut done: usize) -> usize {
     while done < len {
         let chunk = (len - done).min(HOST_READ_CHUNK);
         match read_at(allocator, handle, buf + done, chunk, position + done as u64) {

@@ -45,6 +45,11 @@ pub fn store_u64(ptr: u32, value: u64) {
 /// there, checked before anything else is looked at.
 pub const HOSTCALL_BUDGET: u64 = 128 << 20;
 
+/// The most the host returns from one `read` (wasmtime-wasi's
+/// `MAX_READ_SIZE_ALLOC`); the native `fd_pread` returns at most this much
+/// too, while its `fd_read` fills the whole buffer.
+pub const HOST_READ_CHUNK: usize = 64 * 1024;
+
 /// The guest's part of memory: everything but the adapter's arena. A copy
 /// taken at the start of a call (the arena does not move during one), so
 /// that checks need no borrow of the state.

@@ -46,7 +46,7 @@ pub fn random_get(state: &mut State, buf: u32, len: u32) -> Result<(), Errno> {
     let mut filled = 0usize;
     while filled < len as usize {
         let want = len as usize - filled;
-        let plan = BufferPlan::new(&state.alloc, buf as usize + filled, want);
+        let plan = BufferPlan::new(&mut state.alloc, buf as usize + filled, want);
         let bytes = random::get_random_bytes(&plan, want as u64);
         if bytes.len() == 0 {
             return Err(errno::IO);

@@ -66,11 +66,13 @@ impl<T> Lift for List<T> {
 
 /// A record an import left in its caller's return area (the `_in`
 /// bindings), read where it is used instead of being copied out first.
+#[cfg_attr(feature = "proxy", allow(dead_code))] // stat records
 pub struct Stored<'r, T> {
     ptr: *const u8,
     area: PhantomData<&'r T>,
 }
 
+#[cfg_attr(feature = "proxy", allow(dead_code))]
 impl<T: Lift> Stored<'_, T> {
     /// # Safety
     /// `ptr` points at a `T` the host wrote, inside a return area the
@@ -105,7 +107,10 @@ impl<const N: usize> ReturnArea<N> {
     }
 }
 
-/// The region the host's next allocations come from.
+/// The region the host's next allocations come from. Between plans it is
+/// idle: `end` 0 (nothing fits) and `may_spill` 0, so that an allocation
+/// outside any plan is reported, not served. The state starts zeroed, and
+/// every plan leaves it as it found it.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct Region {
@@ -227,27 +232,43 @@ impl Drop for ImportPlan<'_> {
 
 /// Sends the host's allocations to a buffer, `[ptr, ptr + len)` (a read's
 /// destination, say). It never spills (a result that does not fit is
-/// fatal), so it has nothing to release: it begins and ends inline, a few
-/// loads and stores on the hot paths that read.
+/// fatal), so it has nothing to release; and it holds the allocator
+/// exclusively, so no other plan is live around it (they all borrow the
+/// allocator): the region it replaces is the idle one, which it need not
+/// save. So it begins and ends inline, two stores and one, on the hot paths
+/// that read.
 pub struct BufferPlan<'a> {
+    /// Shared, like every plan's: the cells are an `UnsafeCell` the host
+    /// writes through `cabi_import_realloc` while the plan lives. The
+    /// exclusive borrow `new` takes is only the proof that no other plan is.
     allocator: &'a Allocator,
-    saved: Region,
 }
 
 impl Plan for BufferPlan<'_> {}
 
 impl<'a> BufferPlan<'a> {
     #[inline(always)]
-    pub fn new(allocator: &'a Allocator, ptr: usize, len: usize) -> Self {
-        let saved = swap_region(allocator, Region { cursor: ptr as u32, end: (ptr + len) as u32, may_spill: 0 });
-        BufferPlan { allocator, saved }
+    pub fn new(allocator: &'a mut Allocator, ptr: usize, len: usize) -> Self {
+        let cells = allocator.cells.get();
+        // SAFETY: the cells are plain data in the live state block; no
+        // import call is in progress. The region is idle (see `Region`):
+        // `may_spill` is already 0.
+        unsafe {
+            let active = core::ptr::addr_of_mut!((*cells).region);
+            write(core::ptr::addr_of_mut!((*active).cursor), ptr as u32);
+            write(core::ptr::addr_of_mut!((*active).end), (ptr + len) as u32);
+        }
+        BufferPlan { allocator: &*allocator }
     }
 }
 
 impl Drop for BufferPlan<'_> {
     #[inline(always)]
     fn drop(&mut self) {
-        set_region(self.allocator, self.saved);
+        let cells = self.allocator.cells.get();
+        // SAFETY: as in `new`; back to the idle region (an `end` of 0 takes
+        // no allocation).
+        unsafe { write(core::ptr::addr_of_mut!((*cells).region.end), 0) };
     }
 }
 

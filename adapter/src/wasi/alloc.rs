@@ -102,7 +102,9 @@ pub unsafe extern "C" fn cabi_import_realloc(
     // SAFETY: the state block is live (an adapter call is in progress, it
     // made the import call being lowered) and keeps its allocator at
     // `ALLOCATOR_OFFSET`. The caller holds only a shared reference to the
-    // allocator, whose cells are an `UnsafeCell`, and none to the cells.
+    // allocator (a `BufferPlan` proves its exclusivity with `&mut`, then
+    // keeps a shared one), whose cells are an `UnsafeCell`, and none to
+    // the cells.
     let cells = unsafe { &mut *((state + ALLOCATOR_OFFSET) as *mut Cells) };
     // `align` is the alignment of a canonical-ABI type: 1, 2, 4 or 8.
     let old = old_ptr as usize;
