@@ -147,6 +147,11 @@ impl Drop for OutputStream {
     }
 }
 
+/// What `reserve` returns when the table is full: no descriptor number
+/// comes near it (`MAX_CAPACITY`).
+pub const NO_SLOT: u32 = u32::MAX;
+const _: () = assert!(MAX_CAPACITY < NO_SLOT as usize);
+
 #[repr(C)]
 pub struct Descriptors {
     /// One above the highest number ever handed out.
@@ -246,15 +251,20 @@ impl Descriptors {
     /// no slot is dropped, releasing what it holds.
     #[cfg_attr(feature = "proxy", allow(dead_code))] // the preopens use it
     pub fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
-        let fd = self.reserve()?;
+        let fd = self.reserve();
+        if fd == NO_SLOT {
+            return Err(errno::MFILE);
+        }
         self.put(fd, descriptor);
         Ok(fd)
     }
 
     /// Takes the number the native host would take for a new descriptor
-    /// (see the module doc), EMFILE when every slot is taken. The slot is
-    /// `Free` or `Released` until `put` fills it, which must come next.
-    pub fn reserve(&mut self) -> Result<u32, Errno> {
+    /// (see the module doc), `NO_SLOT` when every slot is taken (EMFILE).
+    /// The slot is `Free` or `Released` until `put` fills it, which must
+    /// come next. A plain number rather than a `Result`, which would come
+    /// back through memory.
+    pub fn reserve(&mut self) -> u32 {
         let fd = if self.released > 0 {
             let base = self.base();
             // The highest released number: there is one below `high_water`.
@@ -270,12 +280,12 @@ impl Descriptors {
             fd
         } else {
             if self.high_water == self.capacity {
-                return Err(errno::MFILE);
+                return NO_SLOT;
             }
             self.high_water += 1;
             self.high_water as usize - 1
         };
-        Ok(fd as u32)
+        fd as u32
     }
 
     /// Fills the slot `reserve` just returned.

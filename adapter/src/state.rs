@@ -11,7 +11,7 @@
 //! it first), calls that take the slow road and arena moves the tail too;
 //! see `entry::enter`.
 
-use crate::descriptors::{Descriptor, Descriptors};
+use crate::descriptors::{Descriptor, Descriptors, NO_SLOT};
 use crate::errno::{self, Errno};
 use crate::wasi::abi::Allocator;
 
@@ -129,19 +129,24 @@ impl State {
     /// dropped, and with it what it holds.
     #[inline(always)]
     pub fn insert_descriptor_with(&mut self, make: impl FnOnce() -> Descriptor) -> Result<u32, Errno> {
-        let fd = self.reserve_descriptor()?;
+        let fd = self.reserve_descriptor();
+        if fd == NO_SLOT {
+            return Err(errno::MFILE);
+        }
         self.descriptors.put(fd, make());
         Ok(fd)
     }
 
     /// The number for a new descriptor (`Descriptors::reserve`), once there
-    /// is room.
+    /// is room; `NO_SLOT` if there is none (EMFILE).
     #[inline(never)]
-    fn reserve_descriptor(&mut self) -> Result<u32, Errno> {
+    fn reserve_descriptor(&mut self) -> u32 {
         if self.descriptors.is_full() {
             let settled = self.is_settled();
             let State { descriptors, placement, watch_end, pages_seen, .. } = self;
-            make_room(descriptors, &mut TableRoom { placement: *placement, settled, watch_end, pages_seen })?;
+            if make_room(descriptors, &mut TableRoom { placement: *placement, settled, watch_end, pages_seen }).is_err() {
+                return NO_SLOT;
+            }
         }
         self.descriptors.reserve()
     }

@@ -21,13 +21,23 @@ fn dir_handle(state: &mut State, fd: u32) -> Result<u32, Errno> {
     }
 }
 
-/// P1 `lookupflags` as `path-flags`; unknown bits are EINVAL (the native
-/// host traps decoding them), checked before anything else.
-fn path_flags(lookup: u32) -> Result<u8, Errno> {
-    if lookup & !lookupflags::SYMLINK_FOLLOW != 0 {
+/// P1 `lookupflags` as `path-flags`, once `check_lookup` passed: the one
+/// flag has the same bit, the lowest, on both sides.
+#[inline(always)]
+fn path_flags(lookup: u32) -> u8 {
+    const _: () = assert!(lookupflags::SYMLINK_FOLLOW == 1 && path_flags::SYMLINK_FOLLOW == 1);
+    lookup as u8
+}
+
+/// EINVAL for unknown `lookupflags` bits (the native host traps decoding
+/// them), checked before anything else. Apart from `path_flags`, so that
+/// the flags stay a plain byte rather than part of a `Result`.
+#[inline(always)]
+fn check_lookup(lookup: u32) -> Result<(), Errno> {
+    if lookup > lookupflags::SYMLINK_FOLLOW {
         return Err(errno::INVAL);
     }
-    Ok(if lookup & lookupflags::SYMLINK_FOLLOW != 0 { path_flags::SYMLINK_FOLLOW } else { 0 })
+    Ok(())
 }
 
 /// The guest's path bytes, once `Paths::check` passed.
@@ -87,7 +97,7 @@ pub fn path_open(
     if oflags & oflags::TRUNC != 0 {
         open |= open_flags::TRUNCATE;
     }
-    let handle = fs::descriptor_open_at(dir, path_flags(lookup)?, bytes(path, path_len), open, descriptor_flags)
+    let handle = fs::descriptor_open_at(dir, path_flags(lookup), bytes(path, path_len), open, descriptor_flags)
         .map_err(from_error_code)?;
     // Owned from here on: every early return below releases it.
     let owned = FsDescriptor(handle);
@@ -107,7 +117,8 @@ pub fn path_open(
 }
 
 pub fn path_filestat_get(state: &mut State, dirfd: u32, lookup: u32, path: u32, path_len: u32, out: u32) -> Result<(), Errno> {
-    let flags = path_flags(lookup)?;
+    check_lookup(lookup)?;
+    let flags = path_flags(lookup);
     let dir = dir_handle(state, dirfd)?;
     Paths::new(Guest::of(state)).check(path, path_len)?;
     let path = bytes(path, path_len);
@@ -191,7 +202,8 @@ pub fn path_link(
     new_path: u32,
     new_len: u32,
 ) -> Result<(), Errno> {
-    let flags = path_flags(old_lookup)?;
+    check_lookup(old_lookup)?;
+    let flags = path_flags(old_lookup);
     let old_dir = dir_handle(state, old_fd)?;
     let new_dir = dir_handle(state, new_fd)?;
     let mut paths = Paths::new(Guest::of(state));
@@ -243,7 +255,8 @@ pub fn path_filestat_set_times(
     mtim: u64,
     fst_flags: u32,
 ) -> Result<(), Errno> {
-    let flags = path_flags(lookup)?;
+    check_lookup(lookup)?;
+    let flags = path_flags(lookup);
     super::times::check_flags(fst_flags)?;
     let access = super::times::new_timestamp(fst_flags, atim, super::times::ACCESS)?;
     let modification = super::times::new_timestamp(fst_flags, mtim, super::times::MODIFICATION)?;

@@ -59,14 +59,18 @@ fn is_ascii(ptr: usize, len: usize) -> bool {
     let half = |at: usize| u64::from(unsafe { core::ptr::read_unaligned(at as *const u32) });
     let mut bits = 0u64;
     if len >= 8 {
-        let mut i = 0;
-        while i + 8 <= len {
-            bits |= word(ptr + i);
-            i += 8;
+        // Whole words, the last of which may overlap the one before (or be
+        // the first one again, for exactly eight bytes).
+        let last = ptr + len - 8;
+        let mut at = ptr;
+        loop {
+            bits |= word(at);
+            at += 8;
+            if at >= last {
+                break;
+            }
         }
-        if i < len {
-            bits |= word(ptr + len - 8);
-        }
+        bits |= word(last);
     } else if len >= 4 {
         bits = half(ptr) | half(ptr + len - 4);
     } else {
