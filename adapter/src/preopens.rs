@@ -2,7 +2,7 @@
 //! `wasi:filesystem/preopens.get-directories` lists them; each remembers its
 //! index in that list, which survives `fd_renumber`.
 
-use crate::wasi::abi::{Allocator, ImportPlan};
+use crate::wasi::abi::{Allocator, ScratchPlan};
 use crate::wasi::filesystem::{preopens, types};
 
 /// Where a preopened directory came from.
@@ -14,7 +14,7 @@ pub struct Preopen {
 /// Asks the host for the preopens and hands each to `install`, which takes
 /// ownership of the handle (and releases it if it has no room).
 pub fn each(allocator: &Allocator, mut install: impl FnMut(u32, Preopen)) {
-    let plan = ImportPlan::into_scratch(allocator);
+    let plan = ScratchPlan::new(allocator);
     let list = preopens::get_directories(&plan);
     for index in 0..list.len() {
         let (handle, name) = list.get(index);
@@ -26,7 +26,7 @@ pub fn each(allocator: &Allocator, mut install: impl FnMut(u32, Preopen)) {
 /// Names are not kept in the state (the Go arena is small); this asks the
 /// host for the list again and drops the duplicate handles.
 pub fn copy_name(allocator: &Allocator, index: usize, buf: usize, len: usize) {
-    let plan = ImportPlan::into_scratch(allocator);
+    let plan = ScratchPlan::new(allocator);
     let list = preopens::get_directories(&plan);
     for i in 0..list.len() {
         let (handle, name) = list.get(i);

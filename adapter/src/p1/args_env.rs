@@ -12,7 +12,7 @@ use super::store_u32;
 use crate::errno::Errno;
 use crate::memory;
 use crate::state::{placement_kind, State};
-use crate::wasi::abi::{Allocator, ImportPlan, List};
+use crate::wasi::abi::{Allocator, ScratchPlan, List};
 use crate::wasi::cli::environment;
 
 /// The arguments as (value, nothing) pairs, or the environment as (key,
@@ -23,7 +23,7 @@ enum Strings {
 }
 
 impl Strings {
-    fn fetch(plan: &ImportPlan, environment: bool) -> Strings {
+    fn fetch(plan: &ScratchPlan, environment: bool) -> Strings {
         if environment {
             Strings::Environment(environment::get_environment(plan))
         } else {
@@ -51,7 +51,7 @@ impl Strings {
 }
 
 fn sizes(state: &mut State, environment: bool, count_out: u32, size_out: u32) -> Result<(), Errno> {
-    let plan = ImportPlan::into_scratch(&state.alloc);
+    let plan = ScratchPlan::new(&state.alloc);
     let strings = Strings::fetch(&plan, environment);
     let mut bytes = 0usize;
     for i in 0..strings.len() {
@@ -87,7 +87,7 @@ fn ask_for_clearance(state: &mut State, count: usize, bytes: usize) {
 /// Writes the strings into `[buf, ...)` and their addresses into
 /// `pointers`; the guest sized `buf` with `*_sizes_get`.
 fn get(allocator: &Allocator, environment: bool, pointers: u32, buf: u32) -> Result<(), Errno> {
-    let plan = ImportPlan::into_scratch(allocator);
+    let plan = ScratchPlan::new(allocator);
     let strings = Strings::fetch(&plan, environment);
     let mut cursor = buf as usize;
     for i in 0..strings.len() {

@@ -6,7 +6,7 @@ use super::HOST_READ_CHUNK;
 use super::types::{fdflags, filetype, rights, Fdstat, Filestat};
 use crate::descriptors::{Descriptor, OutputStream, Position};
 use crate::errno::{from_error_code, Errno};
-use crate::wasi::abi::{Allocator, BufferPlan, ImportPlan, ReturnArea, Stored};
+use crate::wasi::abi::{Allocator, BufferPlan, ScratchPlan, ReturnArea, Stored};
 use crate::wasi::filesystem::types::{self as fs, descriptor_flags, DescriptorStat};
 
 pub fn stat(handle: u32) -> Result<DescriptorStat, Errno> {
@@ -156,7 +156,7 @@ impl<'a> OpenFile<'a> {
         len: usize,
         offset: u64,
     ) -> Result<usize, Errno> {
-        let plan = ImportPlan::into_scratch(allocator);
+        let plan = ScratchPlan::new(allocator);
         let (bytes, _) =
             fs::descriptor_read(&plan, self.handle, len.min(HOST_READ_CHUNK) as u64, offset).map_err(from_error_code)?;
         if bytes.len() != 0 {

@@ -10,7 +10,7 @@ use crate::descriptors::{Descriptor, FsDescriptor, OutputStream, Position};
 use crate::errno::{self, from_error_code, Errno};
 use crate::memory;
 use crate::state::State;
-use crate::wasi::abi::{ImportPlan, ReturnArea};
+use crate::wasi::abi::{ScratchPlan, ReturnArea};
 use crate::wasi::filesystem::types::{self as fs, descriptor_flags, open_flags, path_flags};
 
 /// The directory handle behind `fd`; anything else is EBADF (native host).
@@ -234,7 +234,7 @@ pub fn path_readlink(
 ) -> Result<(), Errno> {
     let dir = dir_handle(state, dirfd)?;
     Paths::new(Guest::of(state)).check(path, path_len)?;
-    let plan = ImportPlan::into_scratch(&state.alloc);
+    let plan = ScratchPlan::new(&state.alloc);
     let target = fs::descriptor_readlink_at(&plan, dir, bytes(path, path_len)).map_err(from_error_code)?;
     let n = target.len.min(buf_len);
     // SAFETY: from scratch into the guest's buffer of `buf_len` bytes.

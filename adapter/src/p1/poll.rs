@@ -27,7 +27,7 @@ use super::{Guest, HOSTCALL_BUDGET};
 use crate::descriptors::Descriptor;
 use crate::errno::{self, Errno};
 use crate::state::State;
-use crate::wasi::abi::ImportPlan;
+use crate::wasi::abi::ScratchPlan;
 use crate::wasi::clocks::{monotonic_clock, wall_clock};
 use crate::wasi::io::poll as io_poll;
 use crate::stdio;
@@ -396,7 +396,7 @@ fn wait(state: &mut State, streams: &[u32; STREAM_SLOTS], timeout: Option<u64>) 
         *p = clock;
         total += 1;
     }
-    let plan = ImportPlan::into_scratch(&state.alloc);
+    let plan = ScratchPlan::new(&state.alloc);
     let ready = io_poll::poll(&plan, pollables.get(..total).unwrap_or(&[]));
     let mut bits = 0;
     for j in 0..ready.len() {

@@ -18,7 +18,7 @@ use crate::descriptors::Descriptor;
 use crate::errno::{self, from_error_code, Errno};
 use crate::memory;
 use crate::state::State;
-use crate::wasi::abi::{Allocator, ImportPlan};
+use crate::wasi::abi::{Allocator, ScratchPlan};
 use crate::wasi::filesystem::types as fs;
 
 /// Cookie of the first entry that comes from the host stream.
@@ -63,14 +63,14 @@ fn fill(allocator: &Allocator, dir: u32, stream: u32, buf: usize, cap: usize, co
 
     let mut next = FIRST_STREAM_COOKIE;
     while next < cookie {
-        let plan = ImportPlan::into_scratch(allocator);
+        let plan = ScratchPlan::new(allocator);
         if read_entry(&plan, stream)?.is_none() {
             return Ok(out.used);
         }
         next += 1;
     }
     loop {
-        let plan = ImportPlan::into_scratch(allocator);
+        let plan = ScratchPlan::new(allocator);
         let Some(entry) = read_entry(&plan, stream)? else {
             return Ok(out.used);
         };
@@ -89,7 +89,7 @@ fn fill(allocator: &Allocator, dir: u32, stream: u32, buf: usize, cap: usize, co
 }
 
 /// Reads the next entry; its name lands where `plan` says.
-fn read_entry(plan: &ImportPlan, stream: u32) -> Result<Option<Entry>, Errno> {
+fn read_entry(plan: &ScratchPlan, stream: u32) -> Result<Option<Entry>, Errno> {
     let entry = fs::directory_entry_stream_read_directory_entry(plan, stream).map_err(from_error_code)?;
     Ok(entry.map(|entry| Entry {
         kind: filetype::from_descriptor_type(entry.r#type),

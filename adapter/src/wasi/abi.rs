@@ -176,25 +176,28 @@ impl Allocator {
 }
 
 /// What an import whose result holds lists takes as its first argument:
-/// proof that the caller said where the host's allocations go. Plans nest:
-/// each restores the region it replaced when it ends.
+/// proof that the caller said where the host's allocations go, into a
+/// guest buffer (`BufferPlan`) or scratch memory (`ScratchPlan`). Each
+/// leaves the allocation cell as it found it when it ends.
 pub trait Plan {}
 
 /// Sends the host's allocations to the scratch area, spilling into
 /// transient pages when it is full; when it ends, it zeroes and releases
-/// the spill memory taken under it.
-pub struct ImportPlan<'a> {
+/// the spill memory taken under it. Scratch plans nest (an import made
+/// under another plan gets its own destination): each saves the region it
+/// replaces and restores it.
+pub struct ScratchPlan<'a> {
     allocator: &'a Allocator,
     saved: Region,
     /// `spill.used_end` when the plan began.
     spill_mark: u32,
 }
 
-impl Plan for ImportPlan<'_> {}
+impl Plan for ScratchPlan<'_> {}
 
-impl<'a> ImportPlan<'a> {
+impl<'a> ScratchPlan<'a> {
     #[inline(never)]
-    pub fn into_scratch(allocator: &'a Allocator) -> Self {
+    pub fn new(allocator: &'a Allocator) -> Self {
         let cells = allocator.cells.get();
         // SAFETY: the cells are plain data in the live state block.
         let (base, end, spill_mark) = unsafe {
@@ -205,11 +208,11 @@ impl<'a> ImportPlan<'a> {
             )
         };
         let saved = swap_region(allocator, Region { cursor: base, end, may_spill: 1 });
-        ImportPlan { allocator, saved, spill_mark }
+        ScratchPlan { allocator, saved, spill_mark }
     }
 }
 
-impl Drop for ImportPlan<'_> {
+impl Drop for ScratchPlan<'_> {
     #[inline(never)]
     fn drop(&mut self) {
         set_region(self.allocator, self.saved);
@@ -255,6 +258,7 @@ impl<'a> BufferPlan<'a> {
         // `may_spill` is already 0.
         unsafe {
             let active = core::ptr::addr_of_mut!((*cells).region);
+            debug_assert!(read(core::ptr::addr_of!((*active).end)) == 0 && read(core::ptr::addr_of!((*active).may_spill)) == 0);
             write(core::ptr::addr_of_mut!((*active).cursor), ptr as u32);
             write(core::ptr::addr_of_mut!((*active).end), (ptr + len) as u32);
         }

@@ -3,10 +3,12 @@
 //!
 //! wit-component lowers every import result through this export. Before an
 //! import call the adapter states where the results should go (an
-//! `abi::ImportPlan`): usually straight into the guest's buffer (fd_read,
-//! args_get, random_get), otherwise into the arena's scratch area. When a
-//! plan allows it, an allocation that does not fit spills into transient
-//! pages (`abi::Spill`), which are zeroed again when the plan ends.
+//! `abi::Plan`): straight into the guest's buffer (`abi::BufferPlan`:
+//! fd_read, random_get), or into the arena's scratch area
+//! (`abi::ScratchPlan`: the argument and environment lists, directory
+//! entries, ...). A scratch plan lets an allocation that does not fit spill
+//! into transient pages (`abi::Spill`), which are zeroed again when the plan
+//! ends.
 //!
 //! This is the one place that reaches the allocator without a reference
 //! handed down from an export: the host calls it in the middle of an import

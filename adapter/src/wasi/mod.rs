@@ -5,7 +5,7 @@
 //! interface, grouped by package (`wasi::filesystem::types`,
 //! `wasi::io::streams`, ...). Results are Rust values; lists and strings in
 //! results are `abi::List` views of memory the host allocated where the
-//! caller's `abi::ImportPlan` said (see `alloc`).
+//! caller's plan said (`abi::Plan`; see `alloc`).
 //!
 //! This layer depends only on the platform modules (`memory`, `globals`,
 //! `fatal`); everything above it calls the host through it.
