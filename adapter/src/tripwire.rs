@@ -13,6 +13,7 @@
 //!   (`TOP_FOOT_SIZE` is 56, the size field 4 bytes in);
 //! * TinyGo zeroes its heap metadata, which ends at the end of memory and
 //!   covers both.
+//!
 //! Two loads rather than eight: the check runs on every call while the
 //! arena is unsettled.
 
