@@ -214,13 +214,12 @@ impl Descriptors {
     /// The descriptor `fd`, if open. (The preopens are installed before
     /// any call looks: `State::install_preopens`.)
     pub fn get(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
-        // `capacity` is the inline table's too, so one comparison bounds
-        // both.
+        // Not through `slot`: the `Option` it returns makes the compiler
+        // test the entry's address for null at every call.
         if fd >= self.capacity {
             return Err(errno::BADF);
         }
-        // SAFETY: `fd` is below the capacity of the table at `base`: the
-        // inline array's (`init`) or that of the pages `move_to` filled.
+        // SAFETY: as in `slot`.
         let d = unsafe { &mut *self.base().add(fd as usize) };
         match d {
             Descriptor::Free | Descriptor::Released | Descriptor::Bad => Err(errno::BADF),
@@ -233,10 +232,13 @@ impl Descriptors {
     /// answers EBADF for those anyway.
     #[inline(always)]
     pub fn slot(&mut self, fd: u32) -> Option<&mut Descriptor> {
+        // `capacity` is the inline table's too, so one comparison bounds
+        // both.
         if fd >= self.capacity {
             return None;
         }
-        // SAFETY: as in `get`.
+        // SAFETY: `fd` is below the capacity of the table at `base`: the
+        // inline array's (`init`) or that of the pages `move_to` filled.
         Some(unsafe { &mut *self.base().add(fd as usize) })
     }
 
@@ -352,12 +354,8 @@ impl Descriptors {
     }
 
     pub fn remove_bad(&mut self, fd: u32) -> Result<(), Errno> {
-        if fd >= self.capacity {
-            return Err(errno::BADF);
-        }
-        // SAFETY: below the capacity of the table at `base`.
-        match unsafe { &mut *self.base().add(fd as usize) } {
-            slot @ Descriptor::Bad => {
+        match self.slot(fd) {
+            Some(slot @ Descriptor::Bad) => {
                 *slot = Descriptor::Released;
                 self.released += 1;
                 Ok(())
