@@ -1,10 +1,9 @@
 //! Every P1 constant, flag set and record layout the adapter uses, in one
-//! place (errno values are in `crate::errno`). A leaf: it depends only on
-//! `memory`, so every layer may use it.
+//! place (errno values are in `crate::errno`). A leaf: it depends on no
+//! other module, so every layer may use it.
 
 // Each flavour uses a different subset.
 #![allow(dead_code)]
-
 
 pub mod rights {
     pub const FD_DATASYNC: u64 = 1 << 0;
