@@ -112,27 +112,8 @@ fn paused_monotonic_clock_stands_still() {
 /// guest's to overwrite.
 #[test]
 fn state_moves_when_an_allocator_claims_the_end_of_memory() {
-    let outcome = run_guest(
-        r#"
-        (local $end i32)
-        (local $pages i32)
-        (call $check (i32.eqz (call $say_ok)) (i32.const 30))
-        (local.set $pages (memory.size))
-        (local.set $end (i32.mul (memory.size) (i32.const 65536)))
-        ;; TLSF's tail block header, four bytes before the end
-        (i32.store (i32.sub (local.get $end) (i32.const 4)) (i32.const 2))
-        (call $check (i32.eqz (call $say_ok)) (i32.const 31))
-        ;; the adapter grew fresh pages for its state
-        (call $check (i32.gt_u (memory.size) (local.get $pages)) (i32.const 32))
-        ;; the guest now uses the old pages, all of them
-        (memory.fill (i32.sub (local.get $end) (i32.const 131072)) (i32.const 0xaa) (i32.const 131072))
-        (call $check (i32.eqz (call $say_ok)) (i32.const 33))
-        ;; and the adapter no longer touches them (not even with its stack)
-        (call $check (call $all_bytes_are (i32.sub (local.get $end) (i32.const 131072)) (i32.const 131072) (i32.const 0xaa)) (i32.const 34))
-        "#,
-    );
-    assert_passed(&outcome);
-    assert_eq!(outcome.stdout, b"ok\nok\nok\n");
+    // TLSF's tail block header, four bytes before the end.
+    claim_end_of_memory(4, 2, 30);
 }
 
 /// Debian's 2022 wasi-libc (dlmalloc) claims all memory too; its first
@@ -141,20 +122,33 @@ fn state_moves_when_an_allocator_claims_the_end_of_memory() {
 /// tripwire watches that word as well as the last one (TLSF's).
 #[test]
 fn state_moves_when_dlmalloc_claims_the_end_of_memory() {
-    let outcome = run_guest(
+    claim_end_of_memory(52, 56, 35);
+}
+
+/// The guest writes `value` `back` bytes before the end of memory between
+/// two P1 calls, as an allocator claiming all memory does: the adapter must
+/// have moved to pages grown since, and leave the old ones to the guest.
+/// Failed checks report `first_check` to `first_check + 4`.
+fn claim_end_of_memory(back: u32, value: u32, first_check: u32) {
+    let [c0, c1, c2, c3, c4] = [0, 1, 2, 3, 4].map(|k| first_check + k);
+    let outcome = run_guest(&format!(
         r#"
         (local $end i32)
         (local $pages i32)
-        (call $check (i32.eqz (call $say_ok)) (i32.const 35))
+        (call $check (i32.eqz (call $say_ok)) (i32.const {c0}))
         (local.set $pages (memory.size))
         (local.set $end (i32.mul (memory.size) (i32.const 65536)))
-        (i32.store (i32.sub (local.get $end) (i32.const 52)) (i32.const 56))
-        (call $check (i32.eqz (call $say_ok)) (i32.const 36))
-        (call $check (i32.gt_u (memory.size) (local.get $pages)) (i32.const 37))
+        (i32.store (i32.sub (local.get $end) (i32.const {back})) (i32.const {value}))
+        (call $check (i32.eqz (call $say_ok)) (i32.const {c1}))
+        ;; the adapter grew fresh pages for its state
+        (call $check (i32.gt_u (memory.size) (local.get $pages)) (i32.const {c2}))
+        ;; the guest now uses the old pages, all of them
         (memory.fill (i32.sub (local.get $end) (i32.const 131072)) (i32.const 0xaa) (i32.const 131072))
-        (call $check (i32.eqz (call $say_ok)) (i32.const 38))
-        "#,
-    );
+        (call $check (i32.eqz (call $say_ok)) (i32.const {c3}))
+        ;; and the adapter no longer touches them (not even with its stack)
+        (call $check (call $all_bytes_are (i32.sub (local.get $end) (i32.const 131072)) (i32.const 131072) (i32.const 0xaa)) (i32.const {c4}))
+        "#
+    ));
     assert_passed(&outcome);
     assert_eq!(outcome.stdout, b"ok\nok\nok\n");
 }
