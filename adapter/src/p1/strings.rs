@@ -57,23 +57,22 @@ fn is_ascii(ptr: usize, len: usize) -> bool {
     // per P1; reads are unaligned-safe in wasm.
     let word = |at: usize| unsafe { core::ptr::read_unaligned(at as *const u64) };
     let half = |at: usize| u64::from(unsafe { core::ptr::read_unaligned(at as *const u32) });
-    let mut bits = 0u64;
+    let mut bits;
     if len >= 8 {
-        // Whole words, the last of which may overlap the one before (or be
-        // the first one again, for exactly eight bytes).
+        // The first and the last word (the same one for exactly eight
+        // bytes), then any whole words between them: paths of up to 16
+        // bytes take no loop.
         let last = ptr + len - 8;
-        let mut at = ptr;
-        loop {
+        bits = word(ptr) | word(last);
+        let mut at = ptr + 8;
+        while at < last {
             bits |= word(at);
             at += 8;
-            if at >= last {
-                break;
-            }
         }
-        bits |= word(last);
     } else if len >= 4 {
         bits = half(ptr) | half(ptr + len - 4);
     } else {
+        bits = 0;
         let mut i = 0;
         while i < len {
             // SAFETY: as above.
