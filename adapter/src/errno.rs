@@ -6,16 +6,19 @@
 // The proxy flavour (no filesystem) uses only a few of these.
 #![cfg_attr(feature = "proxy", allow(dead_code))]
 
-use core::num::NonZeroU16;
+use core::num::NonZeroU32;
 
-/// Never 0 (success is `Ok`), so `Result<(), Errno>` is one 16-bit value
-/// that functions return in a register rather than through memory.
+/// Never 0 (success is `Ok`), so `Result<(), Errno>` is one value that
+/// functions return in a register rather than through memory. 32 bits
+/// although P1 errnos fit in 16: a 16-bit result comes back in a 32-bit
+/// register with its upper half undefined, so every caller that tests it
+/// masks it first (700 bytes over the whole adapter).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Errno(NonZeroU16);
+pub struct Errno(NonZeroU32);
 
 impl Errno {
-    const fn new(code: u16) -> Errno {
-        match NonZeroU16::new(code) {
+    const fn new(code: u32) -> Errno {
+        match NonZeroU32::new(code) {
             Some(code) => Errno(code),
             None => panic!("errno 0 is success"),
         }
@@ -24,7 +27,7 @@ impl Errno {
     /// The value P1 returns.
     #[inline(always)]
     pub fn code(self) -> u32 {
-        u32::from(self.0.get())
+        self.0.get()
     }
 }
 
@@ -80,7 +83,7 @@ pub fn from_error_code(code: crate::wasi::filesystem::types::ErrorCode) -> Errno
         3 => core::hint::black_box(WORDS[3]),
         _ => core::hint::black_box(WORDS[4]),
     };
-    NonZeroU16::new(((word >> ((index % 8) * 8)) & 0xff) as u16).map_or(IO, Errno)
+    NonZeroU32::new(((word >> ((index % 8) * 8)) & 0xff) as u32).map_or(IO, Errno)
 }
 
 /// Maps a `stream-error` the way the native host does: a closed stream is
