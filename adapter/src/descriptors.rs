@@ -214,16 +214,9 @@ impl Descriptors {
     /// The descriptor `fd`, if open. (The preopens are installed before
     /// any call looks: `State::install_preopens`.)
     pub fn get(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
-        // Not through `slot`: the `Option` it returns makes the compiler
-        // test the entry's address for null at every call.
-        if fd >= self.capacity {
-            return Err(errno::BADF);
-        }
-        // SAFETY: as in `slot`.
-        let d = unsafe { &mut *self.base().add(fd as usize) };
-        match d {
-            Descriptor::Free | Descriptor::Released | Descriptor::Bad => Err(errno::BADF),
-            _ => Ok(d),
+        match self.slot(fd) {
+            None | Some(Descriptor::Free | Descriptor::Released | Descriptor::Bad) => Err(errno::BADF),
+            Some(d) => Ok(d),
         }
     }
 
@@ -303,6 +296,11 @@ impl Descriptors {
     /// Where the entries start: the inline array or the table's own pages.
     #[inline(always)]
     fn base(&mut self) -> *mut Descriptor {
+        // SAFETY: `table` is set by `init` and only ever changed to another
+        // table's address, all inside the arena, which is never at address
+        // 0. Telling the compiler lets an `Option<&mut Descriptor>` (`slot`)
+        // be tested without testing the base for null.
+        unsafe { core::hint::assert_unchecked(self.table != 0) };
         self.table as *mut Descriptor
     }
 
