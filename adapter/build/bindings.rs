@@ -192,7 +192,7 @@ impl Generator<'_> {
             Type::S16 => "i16".into(),
             Type::S32 => "i32".into(),
             Type::S64 => "i64".into(),
-            Type::String if position == Position::Param => "&[u8]".into(),
+            Type::String if position == Position::Param => "crate::wasi::abi::Str".into(),
             Type::String => "List<u8>".into(),
             Type::Id(id) => {
                 let def = &self.resolve.types[*id];
@@ -372,7 +372,7 @@ impl Generator<'_> {
             }
             Type::U64 | Type::S64 => vec![(format!("{value} as i64"), WasmType::I64)],
             Type::String => vec![
-                (format!("{value}.as_ptr() as i32"), WasmType::I32),
+                (format!("{value}.ptr() as i32"), WasmType::I32),
                 (format!("{value}.len() as i32"), WasmType::I32),
             ],
             Type::Id(id) => {
@@ -582,6 +582,7 @@ impl Generator<'_> {
         let size = self.size(result);
         let offset = self.sizes.payload_offset(wit_parser::Int::U8, [Some(ok), Some(err)]).size_wasm32();
         self.lift(err)?;
+        self.stored_accessors(ok)?;
         let ok_rust = self.rust_type(ok, Position::Result)?;
         let err_rust = self.rust_type(err, Position::Result)?;
         let mut params = params.to_vec();
@@ -611,6 +612,60 @@ impl Generator<'_> {
             args.join(", ")
         )?;
         Ok(Some(out))
+    }
+
+    /// Emits (once per type) accessors on `Stored<record>` that read one
+    /// field where it lies, and on `Stored<option<T>>` that read only the
+    /// tag: a caller reads each field where the host left it, and the
+    /// payload of an absent option is never read.
+    fn stored_accessors(&mut self, ty: &Type) -> Result<()> {
+        let rust = self.rust_type(ty, Position::Result)?;
+        let key = format!("Stored<{rust}>");
+        if self.lifts.contains_key(&key) {
+            return Ok(());
+        }
+        let Type::Id(id) = ty else { return Ok(()) };
+        let stored = |t: &str| format!("crate::wasi::abi::Stored<'r, {t}>");
+        let mut methods = Vec::new();
+        match &self.resolve.types[*id].kind {
+            TypeDefKind::Type(target) => return self.stored_accessors(target),
+            TypeDefKind::Record(record) => {
+                let offsets = self.sizes.field_offsets(record.fields.iter().map(|f| &f.ty));
+                for (field, (offset, fty)) in record.fields.iter().zip(offsets) {
+                    self.lift(fty)?;
+                    self.stored_accessors(fty)?;
+                    let field_rust = self.rust_type(fty, Position::Result)?;
+                    methods.push(format!(
+                        "    #[inline(always)]\n    pub fn {}(&self) -> {} {{ unsafe {{ self.field({}) }} }}\n",
+                        field_name(&field.name),
+                        stored(&field_rust),
+                        offset.size_wasm32()
+                    ));
+                }
+            }
+            TypeDefKind::Option(t) => {
+                let offset = self.sizes.payload_offset(wit_parser::Int::U8, [Some(t)]).size_wasm32();
+                self.lift(t)?;
+                self.stored_accessors(t)?;
+                let payload = self.rust_type(t, Position::Result)?;
+                methods.push(format!(
+                    "    /// The payload, if present; its bytes are not read otherwise.\n    \
+                     #[inline(always)]\n    pub fn some(&self) -> Option<{}> {{ unsafe {{ if *self.ptr() == 0 {{ None }} else {{ Some(self.field({offset})) }} }} }}\n",
+                    stored(&payload)
+                ));
+            }
+            _ => return Ok(()),
+        }
+        let code = format!(
+            "// SAFETY (every accessor): the offsets are the canonical ABI layout of\n\
+             // `{rust}`, so each field lies inside the record `self` points at.\n\
+             #[allow(dead_code)]\n\
+             impl<'r> {} {{\n{}}}\n",
+            stored(&rust),
+            methods.concat()
+        );
+        self.lifts.insert(key, code);
+        Ok(())
     }
 
     /// Whether lifting `ty` involves memory the host allocated.

@@ -5,6 +5,8 @@ use super::types::clockid;
 use crate::errno::{self, Errno};
 use crate::pause::Pause;
 use crate::state::State;
+#[cfg(not(feature = "proxy"))]
+use crate::wasi::abi::Stored;
 use crate::wasi::clocks::{monotonic_clock, wall_clock};
 
 const NANOS_PER_SECOND: u64 = 1_000_000_000;
@@ -24,6 +26,18 @@ pub fn saturating_nanos(time: wall_clock::Datetime) -> u64 {
         return saturating_nanos_at_limit(time);
     }
     time.seconds * NANOS_PER_SECOND + u64::from(time.nanoseconds)
+}
+
+/// `saturating_nanos` of a datetime read where the host left it; the
+/// nanoseconds are read after the seconds are known to be in range.
+#[cfg(not(feature = "proxy"))]
+#[inline(always)]
+pub fn saturating_nanos_in(time: Stored<wall_clock::Datetime>) -> u64 {
+    let seconds = time.seconds().get();
+    if seconds < MAX_SECONDS - 4 {
+        return seconds * NANOS_PER_SECOND + u64::from(time.nanoseconds().get());
+    }
+    saturating_nanos_at_limit(time.get())
 }
 
 #[cold]

@@ -7,35 +7,40 @@ use super::types::{fdflags, filetype, rights, Fdstat, Filestat};
 use crate::descriptors::{Descriptor, OutputStream, Position};
 use crate::errno::{from_error_code, Errno};
 use crate::wasi::abi::{Allocator, BufferPlan, ScratchPlan, ReturnArea, Stored};
+use crate::wasi::clocks::wall_clock::Datetime;
 use crate::wasi::filesystem::types::{self as fs, descriptor_flags, DescriptorStat};
 
 pub fn stat(handle: u32) -> Result<DescriptorStat, Errno> {
     fs::descriptor_stat(handle).map_err(from_error_code)
 }
 
-/// Nanoseconds since the epoch of an optional timestamp (0 when absent).
+/// Nanoseconds since the epoch of an optional timestamp (0 when absent),
+/// read where the host left it.
 #[inline(always)]
-fn nanos(time: Option<crate::wasi::clocks::wall_clock::Datetime>) -> u64 {
-    // Absent is the epoch: one conversion either way, no branch on the tag.
-    super::clocks::saturating_nanos(time.unwrap_or(crate::wasi::clocks::wall_clock::Datetime { seconds: 0, nanoseconds: 0 }))
+fn nanos(time: Stored<Option<Datetime>>) -> u64 {
+    match time.some() {
+        Some(time) => super::clocks::saturating_nanos_in(time),
+        None => 0,
+    }
 }
 
 /// Writes the P1 `filestat` of a host stat through a guest pointer, with
-/// `ino` and device 1, like the native host. Built and written in one
-/// place, read from where the host left the stat, so the record goes
-/// straight to the guest without a copy in between.
+/// `ino` and device 1, like the native host. Each field is read where the
+/// host left it and goes straight to the guest: no copy of the record in
+/// between, and the timestamps are converted only when present.
 #[inline(never)]
 pub fn write_filestat(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
-    let stat = stat.get();
+    // Timestamps first: the fields read after them need no local to wait
+    // in while they branch.
     Filestat {
+        atim: nanos(stat.data_access_timestamp()),
+        mtim: nanos(stat.data_modification_timestamp()),
+        ctim: nanos(stat.status_change_timestamp()),
         dev: 1,
         ino,
-        filetype: filetype::from_descriptor_type(stat.r#type),
-        nlink: stat.link_count,
-        size: stat.size,
-        atim: nanos(stat.data_access_timestamp),
-        mtim: nanos(stat.data_modification_timestamp),
-        ctim: nanos(stat.status_change_timestamp),
+        filetype: filetype::from_descriptor_type(stat.r#type().get()),
+        nlink: stat.link_count().get(),
+        size: stat.size().get(),
     }
     .write(out)
 }

@@ -10,7 +10,7 @@ use crate::descriptors::{Descriptor, FsDescriptor, OutputStream, Position};
 use crate::errno::{self, from_error_code, Errno};
 use crate::memory;
 use crate::state::State;
-use crate::wasi::abi::{ScratchPlan, ReturnArea};
+use crate::wasi::abi::{ReturnArea, ScratchPlan, Str};
 use crate::wasi::filesystem::types::{self as fs, descriptor_flags, open_flags, path_flags};
 
 /// The directory handle behind `fd`; anything else is EBADF (native host).
@@ -40,10 +40,9 @@ fn check_lookup(lookup: u32) -> Result<(), Errno> {
     Ok(())
 }
 
-/// The guest's path bytes, once `Paths::check` passed.
-fn bytes<'a>(ptr: u32, len: u32) -> &'a [u8] {
-    // SAFETY: checked to lie inside guest memory.
-    unsafe { memory::bytes(ptr as usize, len as usize) }
+/// The guest's path, once `Paths::check` passed, as the host takes it.
+fn bytes(ptr: u32, len: u32) -> Str {
+    Str::new(ptr, len)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -18,7 +18,7 @@ use crate::descriptors::Descriptor;
 use crate::errno::{self, from_error_code, Errno};
 use crate::memory;
 use crate::state::State;
-use crate::wasi::abi::{Allocator, ScratchPlan};
+use crate::wasi::abi::{Allocator, ScratchPlan, Str};
 use crate::wasi::filesystem::types as fs;
 
 /// Cookie of the first entry that comes from the host stream.
@@ -76,8 +76,8 @@ fn fill(allocator: &Allocator, dir: u32, stream: u32, buf: usize, cap: usize, co
         };
         // The native host reports the metadata hash of each entry as its
         // inode.
-        // SAFETY: the name is in scratch, where the plan put it.
-        let name = unsafe { memory::bytes(entry.name, entry.name_len) };
+        // The name is in scratch, where the plan put it.
+        let name = Str::new(entry.name as u32, entry.name_len as u32);
         let ino = fs::descriptor_metadata_hash_at(dir, 0, name).map_err(from_error_code)?.lower;
         let written = out.write(next + 1, ino, &entry);
         drop(plan);

@@ -16,6 +16,35 @@ pub trait Lift: Sized {
     unsafe fn lift(p: *const u8) -> Self;
 }
 
+/// A string argument: bytes in linear memory that the host reads during
+/// the call (a guest's path, or a name in scratch). Not a slice: the
+/// adapter never reads them itself, and an empty string may sit at
+/// address 0, where no slice may start. The caller checks that the bytes
+/// are in memory and UTF-8 first; the host traps otherwise.
+#[derive(Clone, Copy)]
+pub struct Str {
+    ptr: u32,
+    len: u32,
+}
+
+#[cfg_attr(feature = "proxy", allow(dead_code))]
+impl Str {
+    #[inline(always)]
+    pub fn new(ptr: u32, len: u32) -> Str {
+        Str { ptr, len }
+    }
+
+    #[inline(always)]
+    pub fn ptr(self) -> u32 {
+        self.ptr
+    }
+
+    #[inline(always)]
+    pub fn len(self) -> u32 {
+        self.len
+    }
+}
+
 /// A list (or string) the host returned: its elements stay where the import
 /// plan put them, and are read one by one.
 pub struct List<T> {
@@ -86,6 +115,25 @@ impl<T: Lift> Stored<'_, T> {
     pub fn get(&self) -> T {
         // SAFETY: see `new`; the area is still borrowed, so still holds it.
         unsafe { T::lift(self.ptr) }
+    }
+}
+
+/// What the generated field and option accessors (`wasi-bindings.rs`)
+/// build on.
+#[cfg_attr(feature = "proxy", allow(dead_code))]
+impl<'r, T> Stored<'r, T> {
+    #[inline(always)]
+    pub(crate) fn ptr(&self) -> *const u8 {
+        self.ptr
+    }
+
+    /// The part of this value at `offset`, as a `U`.
+    ///
+    /// # Safety
+    /// A `U` lies at `offset` inside the `T`, per the canonical ABI.
+    #[inline(always)]
+    pub(crate) unsafe fn field<U>(&self, offset: usize) -> Stored<'r, U> {
+        Stored { ptr: self.ptr.add(offset), area: PhantomData }
     }
 }
 
