@@ -2,44 +2,55 @@
 //!
 //! This is the only place the adapter traps on purpose. The adapter has no
 //! static data, so a message cannot sit in memory as a string: `fatal!`
-//! appends it to a `Line` on the stack eight bytes at a time, each word an
-//! immediate in the code (`adapter_macros::push_text!`).
+//! appends it to a `Line` on the stack 32 bytes at a time, as four 64-bit
+//! immediates in the code (`adapter_macros::push_text!`).
+
+use core::mem::MaybeUninit;
 
 use crate::wasi::cli::stderr;
 use crate::wasi::io::streams;
 
-/// A line of text being built on the stack.
+/// A line of text being built on the stack. Only its first `len` bytes
+/// are ever written or read, so the buffer starts uninitialised (no fill
+/// at every report site).
 pub struct Line {
-    bytes: [u8; 384],
+    bytes: MaybeUninit<[u8; LINE_CAPACITY]>,
     len: usize,
 }
+
+const LINE_CAPACITY: usize = 384;
 
 impl Line {
     /// An empty line.
     #[inline(always)]
     pub fn new() -> Line {
-        Line { bytes: [0; 384], len: 0 }
+        Line { bytes: MaybeUninit::uninit(), len: 0 }
     }
 
-    /// Appends the eight bytes of `word` (little-endian); `push_text!`
-    /// sets the true length after the last word.
+    /// Appends the first `used` bytes (at most 32) of the four words
+    /// (little-endian, in order): a piece of text as immediates, four
+    /// words to a call. All 32 bytes are stored; those past `used` are
+    /// overwritten by the next append or never read. Does nothing once the
+    /// line is full.
     #[inline(never)]
-    pub fn word(&mut self, word: u64) {
-        if let Some(slot) = self.bytes.get_mut(self.len..self.len + 8) {
-            slot.copy_from_slice(&word.to_le_bytes());
-            self.len += 8;
+    pub fn words(&mut self, w0: u64, w1: u64, w2: u64, w3: u64, used: usize) {
+        if self.len + 32 <= LINE_CAPACITY {
+            // SAFETY: 32 bytes inside the buffer (checked above).
+            unsafe {
+                let at = self.bytes.as_mut_ptr().cast::<u8>().add(self.len).cast::<u64>();
+                at.write_unaligned(w0);
+                at.add(1).write_unaligned(w1);
+                at.add(2).write_unaligned(w2);
+                at.add(3).write_unaligned(w3);
+            }
+            self.len += used;
         }
     }
 
-    /// Sets the length after a `push_text!` that started at `start`.
-    #[inline(always)]
-    pub fn end_text(&mut self, start: usize, len: usize) {
-        self.len = (start + len).min(self.len);
-    }
-
     fn push_byte(&mut self, byte: u8) {
-        if let Some(slot) = self.bytes.get_mut(self.len) {
-            *slot = byte;
+        if self.len < LINE_CAPACITY {
+            // SAFETY: inside the buffer (checked above).
+            unsafe { *self.bytes.as_mut_ptr().cast::<u8>().add(self.len) = byte };
             self.len += 1;
         }
     }
@@ -69,7 +80,8 @@ impl Line {
 
     /// The line so far.
     pub fn text(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or(&self.bytes)
+        // SAFETY: the first `len` bytes were written by the appends above.
+        unsafe { core::slice::from_raw_parts(self.bytes.as_ptr().cast::<u8>(), self.len) }
     }
 }
 

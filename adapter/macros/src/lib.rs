@@ -2,13 +2,14 @@
 //!
 //! The adapter may not contain data segments, so a string literal can never
 //! be placed in memory by the compiler. `push_text!` turns a literal into
-//! calls that append its bytes, eight at a time, each word an immediate.
+//! calls that append its bytes, 32 at a time, as 64-bit immediates.
 
 use proc_macro::{Delimiter, Literal, TokenStream, TokenTree};
 
 /// `push_text!(line, "...")` appends the literal to a `fatal::Line`: one
-/// `line.word(..)` call per eight bytes, each word an immediate, then the
-/// true length. Nothing is built on the side and copied.
+/// `line.words(..)` call per 32 bytes, as four 64-bit immediates (the last
+/// call's padded with zeros) and the number of bytes that are text.
+/// Nothing is built on the side and copied.
 #[proc_macro]
 pub fn push_text(input: TokenStream) -> TokenStream {
     let mut tokens: Vec<TokenTree> = input.into_iter().collect();
@@ -22,13 +23,21 @@ pub fn push_text(input: TokenStream) -> TokenStream {
         Ok(text) => text,
         Err(message) => return format!("compile_error!({message:?})").parse().unwrap(),
     };
-    let mut code = format!("{{ let line = &mut {line}; let start = line.len(); ");
-    for chunk in text.as_bytes().chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        code.push_str(&format!("line.word({:#x}u64); ", u64::from_le_bytes(word)));
+    let mut code = format!("{{ let line = &mut {line}; ");
+    for chunk in text.as_bytes().chunks(32) {
+        let mut bytes = [0u8; 32];
+        bytes[..chunk.len()].copy_from_slice(chunk);
+        let word = |i: usize| u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().unwrap());
+        code.push_str(&format!(
+            "line.words({:#x}u64, {:#x}u64, {:#x}u64, {:#x}u64, {}); ",
+            word(0),
+            word(1),
+            word(2),
+            word(3),
+            chunk.len()
+        ));
     }
-    code.push_str(&format!("line.end_text(start, {}usize); }}", text.len()));
+    code.push('}');
     code.parse().unwrap()
 }
 
