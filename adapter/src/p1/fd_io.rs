@@ -121,12 +121,12 @@ fn single(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, direction: Direc
         return None;
     }
     let guest = Guest::of(state);
-    guest.check(iovs, 8).ok()?;
+    guest.check_inline(iovs, 8).ok()?;
     let (buf, len) = iovec(iovs, 0);
     // Reads up to what one host read returns (so a file read is one host
     // call, and the compiler knows it), writes up to the call's budget.
     let most = if direction == Direction::Read { HOST_READ_CHUNK } else { HOSTCALL_BUDGET as usize - 8 };
-    if len == 0 || len > most || guest.check(buf as u32, len as u64).is_err() {
+    if len == 0 || len > most || guest.check_inline(buf as u32, len as u64).is_err() {
         return None;
     }
     let allocator = &mut state.alloc;

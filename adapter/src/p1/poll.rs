@@ -55,7 +55,7 @@ fn read_subscription(guest: Guest, subs: u32, index: u32) -> Result<Subscription
 #[inline(always)]
 fn decode_subscription(guest: Guest, subs: u32, index: u32) -> Result<Subscription, Errno> {
     let offset = u64::from(index) * u64::from(SUBSCRIPTION_SIZE);
-    guest.check(subs, offset + u64::from(SUBSCRIPTION_SIZE))?;
+    guest.check_inline(subs, offset + u64::from(SUBSCRIPTION_SIZE))?;
     let base = (subs as usize + offset as usize) as *const u8;
     // SAFETY: inside memory (checked above); unaligned reads, as P1 does
     // not promise alignment. Offsets as pointer steps, which become the
@@ -428,7 +428,7 @@ fn sleep(nanos: u64) {
 
 fn write_event(guest: Guest, events: u32, index: u32, userdata: u64, kind: u8, flags: u16, nbytes: u64) -> Result<(), Errno> {
     let offset = u64::from(index) * u64::from(EVENT_SIZE);
-    guest.check(events, offset + u64::from(EVENT_SIZE))?;
+    guest.check_inline(events, offset + u64::from(EVENT_SIZE))?;
     let out = (events as usize + offset as usize) as *mut u64;
     // SAFETY: inside memory (checked above). The 32-byte event as four
     // whole words, padding (zero) included, rather than a `memory.fill`

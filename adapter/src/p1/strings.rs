@@ -34,7 +34,7 @@ impl Paths {
 /// EFAULT unless `[ptr, ptr + len)` is in memory, then EILSEQ unless it is
 /// valid UTF-8.
 pub fn check_utf8(guest: Guest, ptr: u32, len: u32) -> Result<(), Errno> {
-    guest.check(ptr, u64::from(len))?;
+    guest.check_inline(ptr, u64::from(len))?;
     if is_utf8(ptr as usize, len as usize) {
         Ok(())
     } else {
