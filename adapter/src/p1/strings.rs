@@ -83,50 +83,40 @@ fn is_ascii(ptr: usize, len: usize) -> bool {
     bits & 0x8080_8080_8080_8080 == 0
 }
 
+/// The whole check, for paths that are not all ASCII (rare, so small
+/// rather than fast).
 #[inline(never)]
 fn is_utf8_slow(ptr: usize, len: usize) -> bool {
     // SAFETY: the guest's buffer of `len` bytes, per P1.
     let byte = |i: usize| unsafe { *((ptr + i) as *const u8) };
     let mut i = 0;
     while i < len {
-        // Skip ASCII eight bytes at a time.
-        if i + 8 <= len {
-            // SAFETY: as above.
-            let word = unsafe { core::ptr::read_unaligned((ptr + i) as *const u64) };
-            if word & 0x8080_8080_8080_8080 == 0 {
-                i += 8;
-                continue;
-            }
-        }
         let first = byte(i);
-        if first < 0x80 {
+        // A sequence's first byte starts with as many one bits as the
+        // sequence has bytes (none for ASCII).
+        let ones = first.leading_ones() as usize;
+        if ones == 0 {
             i += 1;
             continue;
         }
-        let (continuation, minimum, initial) = if first & 0xe0 == 0xc0 {
-            (1, 0x80, u32::from(first & 0x1f))
-        } else if first & 0xf0 == 0xe0 {
-            (2, 0x800, u32::from(first & 0x0f))
-        } else if first & 0xf8 == 0xf0 {
-            (3, 0x1_0000, u32::from(first & 0x07))
-        } else {
-            return false;
-        };
-        if i + continuation >= len {
+        if !(2..=4).contains(&ones) || i + ones > len {
             return false;
         }
-        let mut code_point = initial;
-        for k in 1..=continuation {
+        let mut code_point = u32::from(first & (0x7f >> ones));
+        for k in 1..ones {
             let next = byte(i + k);
             if next & 0xc0 != 0x80 {
                 return false;
             }
             code_point = (code_point << 6) | u32::from(next & 0x3f);
         }
-        if code_point < minimum || code_point > 0x10_ffff || (0xd800..=0xdfff).contains(&code_point) {
+        // The shortest form only: two bytes encode at least 2^7, three at
+        // least 2^11, four at least 2^16 (the exponents packed by length).
+        let least = 1 << ((0x10_0b_07u32 >> ((ones - 2) * 8)) & 0xff);
+        if code_point < least || code_point > 0x10_ffff || (0xd800..=0xdfff).contains(&code_point) {
             return false;
         }
-        i += continuation + 1;
+        i += ones;
     }
     true
 }
