@@ -34,6 +34,7 @@ use crate::stdio;
 
 /// A decoded subscription: what the native host reads with its typed
 /// guest-memory accessors, with the same EINVAL for values it cannot decode.
+#[derive(Default)]
 struct Subscription {
     userdata: u64,
     tag: u8,
@@ -45,10 +46,13 @@ struct Subscription {
     fd: u32,
 }
 
-/// Subscription `index`, out of line (it is read in several places).
+/// Subscription `index`, out of line (it is read in several places),
+/// written into `sub`: a returned `Result<Subscription, _>` would be copied
+/// out of its return slot at every caller.
 #[inline(never)]
-fn read_subscription(guest: Guest, subs: u32, index: u32) -> Result<Subscription, Errno> {
-    decode_subscription(guest, subs, index)
+fn read_subscription(guest: Guest, subs: u32, index: u32, sub: &mut Subscription) -> Result<(), Errno> {
+    *sub = decode_subscription(guest, subs, index)?;
+    Ok(())
 }
 
 /// `read_subscription`, inlined where the fields should stay in locals.
@@ -176,7 +180,8 @@ fn poll(state: &mut State, guest: Guest, subs: u32, events: u32, count: u32) -> 
         let Seen { userdata, tag, kind } = match seen.get(i as usize) {
             Some(seen) => *seen,
             None => {
-                let sub = read_subscription(guest, subs, i)?;
+                let mut sub = Subscription::default();
+                read_subscription(guest, subs, i, &mut sub)?;
                 Seen { userdata: sub.userdata, tag: sub.tag, kind: classify(state, &sub, &mut start, None)? }
             }
         };
@@ -258,8 +263,9 @@ fn poll_paused(state: &mut State, guest: Guest, subs: u32, events: u32, count: u
     }
     let mut start = Start { monotonic: pause.paused_monotonic(), realtime: Some(pause.paused_realtime()) };
     let mut earliest = u64::MAX;
+    let mut sub = Subscription::default();
     for i in 0..count {
-        let sub = read_subscription(guest, subs, i)?;
+        read_subscription(guest, subs, i, &mut sub)?;
         if sub.tag != eventtype::CLOCK {
             return Err(errno::NOTSUP);
         }
@@ -268,7 +274,7 @@ fn poll_paused(state: &mut State, guest: Guest, subs: u32, events: u32, count: u
     pause.advance(earliest);
     let mut written = 0;
     for i in 0..count {
-        let sub = read_subscription(guest, subs, i)?;
+        read_subscription(guest, subs, i, &mut sub)?;
         if clock_delay(&sub, &mut start)? <= earliest {
             write_event(guest, events, written, sub.userdata, sub.tag, 0, 0)?;
             written += 1;
@@ -289,8 +295,9 @@ fn classify_all(
     seen: &mut [Seen; REMEMBERED],
 ) -> Result<Found, Errno> {
     let mut found = Found::default();
+    let mut sub = Subscription::default();
     for i in 0..count {
-        let sub = read_subscription(guest, subs, i)?;
+        read_subscription(guest, subs, i, &mut sub)?;
         let kind = classify(state, &sub, start, Some(&mut *streams))?;
         match kind {
             Kind::Clock(delay) => {
