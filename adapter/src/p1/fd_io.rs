@@ -30,7 +30,7 @@ struct Iovecs {
 }
 
 impl Iovecs {
-    #[inline(never)]
+    #[inline(always)]
     fn scan(guest: Guest, list: u32, len: u32) -> Result<Iovecs, Errno> {
         let array_bytes = u64::from(len) * 8;
         if array_bytes > HOSTCALL_BUDGET {
@@ -345,7 +345,7 @@ pub fn fd_seek(state: &mut State, fd: u32, offset: i64, whence: u32, new_offset:
         (whence::SET, _) if offset >= 0 => Some(offset as u64),
         (whence::CUR, _) => current.checked_add_signed(offset),
         #[cfg(not(feature = "proxy"))]
-        (whence::END, Descriptor::File { handle, .. }) => super::files::stat(handle.0)?.size.checked_add_signed(offset),
+        (whence::END, Descriptor::File { handle, .. }) => super::files::size(handle.0)?.checked_add_signed(offset),
         _ => None,
     };
     let target = target.ok_or(errno::INVAL)?;

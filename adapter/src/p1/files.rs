@@ -10,8 +10,11 @@ use crate::wasi::abi::{Allocator, BufferPlan, ScratchPlan, ReturnArea, Stored};
 use crate::wasi::clocks::wall_clock::Datetime;
 use crate::wasi::filesystem::types::{self as fs, descriptor_flags, DescriptorStat};
 
-pub fn stat(handle: u32) -> Result<DescriptorStat, Errno> {
-    fs::descriptor_stat(handle).map_err(from_error_code)
+/// A file's size (what poll and `fd_seek` from the end need of its stat),
+/// read where the host left the stat rather than copying the record out.
+pub fn size(handle: u32) -> Result<u64, Errno> {
+    let mut area = ReturnArea::new();
+    Ok(fs::descriptor_stat_in(&mut area, handle).map_err(from_error_code)?.size().get())
 }
 
 /// Nanoseconds since the epoch of an optional timestamp (0 when absent),
@@ -102,7 +105,7 @@ impl<'a> OpenFile<'a> {
     /// per iovec.
     pub fn end_of_append(&mut self) -> Result<(), Errno> {
         if self.appends() {
-            self.position.set(stat(self.handle)?.size);
+            self.position.set(size(self.handle)?);
         }
         Ok(())
     }
@@ -236,8 +239,9 @@ fn sync_flags_from_host(host: u8) -> u32 {
 
 /// `fd_fdstat_get` of a file or non-preopened directory, as the native host
 /// computes it: rights from the host's descriptor flags and type, flags from
-/// the host's sync flags and the guest's APPEND/NONBLOCK.
-pub fn fdstat(handle: u32, kind: u8, guest_flags: u8) -> Result<Fdstat, Errno> {
+/// the host's sync flags and the guest's APPEND/NONBLOCK. Written through
+/// `out` here: a returned `Result<Fdstat, _>` would go through memory.
+pub fn fdstat(handle: u32, kind: u8, guest_flags: u8, out: u32) -> Result<(), Errno> {
     let host = fs::descriptor_get_flags(handle).map_err(from_error_code)?;
     let mut base = rights::ALL;
     if kind == filetype::DIRECTORY {
@@ -250,7 +254,8 @@ pub fn fdstat(handle: u32, kind: u8, guest_flags: u8) -> Result<Fdstat, Errno> {
         base &= !rights::FD_WRITE;
     }
     let flags = u32::from(guest_flags) & (fdflags::APPEND | fdflags::NONBLOCK) | sync_flags_from_host(host);
-    Ok(Fdstat { filetype: kind, flags: flags as u16, rights_base: base, rights_inheriting: base })
+    Fdstat { filetype: kind, flags: flags as u16, rights_base: base, rights_inheriting: base }.write(out);
+    Ok(())
 }
 
 /// `fd_filestat_get` of a file or directory: the host's stat, with the

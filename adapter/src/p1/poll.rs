@@ -191,7 +191,7 @@ fn poll(state: &mut State, guest: Guest, subs: u32, events: u32, count: u32) -> 
             Kind::FileWrite => Some((0, 1)),
             #[cfg(not(feature = "proxy"))]
             Kind::FileRead { handle, position } => {
-                let at_end = super::files::stat(handle)?.size <= position;
+                let at_end = super::files::size(handle)? <= position;
                 Some((if at_end { EVENTRWFLAGS_HANGUP } else { 0 }, 1))
             }
             #[cfg(feature = "proxy")]
