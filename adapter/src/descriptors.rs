@@ -336,19 +336,15 @@ impl Descriptors {
         Ok(())
     }
 
-    /// Removes `fd` and returns what it held; dropping that releases its
-    /// host resources.
-    pub fn remove(&mut self, fd: u32) -> Result<Descriptor, Errno> {
-        let old = core::mem::replace(self.get(fd)?, Descriptor::Released);
+    /// `fd_renumber`: moves the open `from` onto the open `to`, whose old
+    /// value is dropped in place (releasing its host resources); `from`
+    /// becomes free. Nothing is returned by value: a `Descriptor` in a
+    /// `Result` would go through memory.
+    pub fn renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
+        let moved = core::mem::replace(self.get(from)?, Descriptor::Released);
         self.released += 1;
-        Ok(old)
-    }
-
-    /// `fd_renumber`: moves the open `from` onto the open `to` and returns
-    /// what `to` held; `from` becomes free.
-    pub fn renumber(&mut self, from: u32, to: u32) -> Result<Descriptor, Errno> {
-        let moved = self.remove(from)?;
-        Ok(core::mem::replace(self.get(to)?, moved))
+        *self.get(to)? = moved;
+        Ok(())
     }
 
     pub fn remove_bad(&mut self, fd: u32) -> Result<(), Errno> {

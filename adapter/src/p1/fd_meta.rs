@@ -27,8 +27,7 @@ pub fn fd_renumber(state: &mut State, from: u32, to: u32) -> Result<(), Errno> {
     table.get(from)?;
     table.get(to)?;
     if from != to {
-        // What `to` held is dropped: its resources are released.
-        drop(table.renumber(from, to)?);
+        table.renumber(from, to)?;
     }
     Ok(())
 }
@@ -143,9 +142,9 @@ pub fn fd_fdstat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno> 
         #[cfg(not(feature = "proxy"))]
         Descriptor::Directory { is_preopen: true, .. } => preopen_fdstat(),
         #[cfg(not(feature = "proxy"))]
-        Descriptor::Directory { handle, .. } => files::fdstat(handle.0, filetype::DIRECTORY, 0)?,
+        Descriptor::Directory { handle, .. } => return files::fdstat(handle.0, filetype::DIRECTORY, 0, out),
         #[cfg(not(feature = "proxy"))]
-        Descriptor::File { handle, filetype, flags, .. } => files::fdstat(handle.0, *filetype, *flags)?,
+        Descriptor::File { handle, filetype, flags, .. } => return files::fdstat(handle.0, *filetype, *flags, out),
         _ => return Err(errno::BADF),
     };
     stat.write(out);
