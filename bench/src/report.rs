@@ -191,11 +191,14 @@ impl Report<'_> {
 
     fn size_table(&self, md: &mut String) {
         writeln!(md, "## Sizes\n").unwrap();
-        writeln!(md, "| flavour | ours (bytes) | wasmtime's (bytes) |\n|---|--:|--:|").unwrap();
+        writeln!(md, "| flavour | ours (bytes) | wasmtime's (bytes) | bar |\n|---|--:|--:|--:|").unwrap();
         for size in self.sizes {
+            let bar = size.bar.map_or(String::new(), |bar| {
+                format!("≤ {} {}", format::thousands(bar as i64), if size.meets_bar() { "✓" } else { "✗" })
+            });
             writeln!(
                 md,
-                "| `{}` | {} | {} |",
+                "| `{}` | {} | {} | {bar} |",
                 size.flavour,
                 format::thousands(size.ours as i64),
                 size.wasmtime.map_or("–".to_string(), |b| format::thousands(b as i64))

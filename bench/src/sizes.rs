@@ -11,6 +11,18 @@ pub struct Size {
     pub ours: u64,
     /// Wasmtime ships no exit-with-code flavours.
     pub wasmtime: Option<u64>,
+    /// Issue 8's limit for this flavour, if it has one.
+    pub bar: Option<u64>,
+}
+
+/// Issue 8: the command flavour in at most this many bytes.
+pub const COMMAND_SIZE_BAR: u64 = 32_000;
+
+impl Size {
+    /// Whether the flavour meets its bar (true when it has none).
+    pub fn meets_bar(&self) -> bool {
+        self.bar.is_none_or(|bar| self.ours <= bar)
+    }
 }
 
 pub fn adapter_sizes() -> Result<Vec<Size>> {
@@ -34,7 +46,8 @@ pub fn adapter_sizes() -> Result<Vec<Size>> {
                 }
                 _ => None,
             };
-            Size { flavour, ours, wasmtime }
+            let bar = (flavour == "wasi_snapshot_preview1.command.wasm").then_some(COMMAND_SIZE_BAR);
+            Size { flavour, ours, wasmtime, bar }
         })
         .collect())
 }
