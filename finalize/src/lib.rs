@@ -15,8 +15,8 @@ use wasmparser::{ExternalKind, Operator, Parser, Payload, TypeRef};
 
 pub mod optimize;
 
-/// The whole post-link step: the clean-up below, then `wasm-opt -Oz`
-/// (`optimize`) with the wasm-opt at `wasm_opt`.
+/// The whole post-link step: the clean-up below, then `wasm-opt -Oz
+/// --converge` (`optimize`) with the wasm-opt at `wasm_opt`.
 pub fn finish(wasm: &[u8], wasm_opt: &std::path::Path) -> Result<Vec<u8>> {
     optimize::optimize(&finalize(wasm)?, wasm_opt)
 }

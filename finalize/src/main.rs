@@ -1,6 +1,7 @@
 //! `finalize <in.wasm> <out.wasm>`: the post-link clean-up and `wasm-opt
-//! -Oz` (see the library documentation). wasm-opt is `$WASM_OPT`, or the
-//! one `ci/install-binaryen.sh` installed below the current directory.
+//! -Oz --converge` (see the library documentation). wasm-opt is
+//! `$WASM_OPT`, or the one `ci/install-binaryen.sh` installed below the
+//! current directory.
 
 use anyhow::Context;
 

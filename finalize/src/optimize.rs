@@ -1,4 +1,4 @@
-//! Shrinking the adapter with Binaryen's `wasm-opt -Oz`.
+//! Shrinking the adapter with Binaryen's `wasm-opt -Oz --converge`.
 //!
 //! LLVM's output still has room: wasm-opt merges duplicate code, inlines
 //! the globals accessors and single-use functions, and re-allocates locals,
