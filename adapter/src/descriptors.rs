@@ -172,11 +172,14 @@ impl Descriptors {
         self.capacity = INLINE_CAPACITY as u32;
         self.table = self.inline.as_ptr() as u32;
         let filetype = CachedFiletype::UNKNOWN;
-        // The slots are zeroed (`Free`, which owns nothing): writing over
-        // them without dropping is what assignment would do anyway.
-        self.inline[0] = Descriptor::Stdin { filetype, stream: InputStream(0) };
-        self.inline[1] = Descriptor::Stdout { filetype, stream: OutputStream(0) };
-        self.inline[2] = Descriptor::Stderr { filetype, stream: OutputStream(0) };
+        let [stdin, stdout, stderr, ..] = &mut self.inline;
+        // SAFETY: the slots are zeroed, i.e. `Free`, which owns nothing, so
+        // they need no drop (an assignment would call one).
+        unsafe {
+            core::ptr::write(stdin, Descriptor::Stdin { filetype, stream: InputStream(0) });
+            core::ptr::write(stdout, Descriptor::Stdout { filetype, stream: OutputStream(0) });
+            core::ptr::write(stderr, Descriptor::Stderr { filetype, stream: OutputStream(0) });
+        }
         self.high_water = 3;
     }
 
