@@ -10,11 +10,13 @@ use core::mem::MaybeUninit;
 use crate::wasi::cli::stderr;
 use crate::wasi::io::streams;
 
-/// A line of text being built on the stack. Only its first `len` bytes
-/// are ever written or read, so the buffer starts uninitialised (no fill
-/// at every report site).
+/// A line of text being built on the stack. The buffer starts
+/// uninitialised (no fill at every report site): its first `len` bytes
+/// are always written, and nothing past them is read.
 pub struct Line {
-    bytes: MaybeUninit<[u8; LINE_CAPACITY]>,
+    /// `LINE_CAPACITY` bytes of text, then room for the rest of a last
+    /// 32-byte store of `words`.
+    bytes: MaybeUninit<[u8; LINE_CAPACITY + 32]>,
     len: usize,
 }
 
@@ -27,15 +29,17 @@ impl Line {
         Line { bytes: MaybeUninit::uninit(), len: 0 }
     }
 
-    /// Appends the first `used` bytes (at most 32) of the four words
-    /// (little-endian, in order): a piece of text as immediates, four
-    /// words to a call. All 32 bytes are stored; those past `used` are
-    /// overwritten by the next append or never read. Does nothing once the
-    /// line is full.
+    /// Appends the first `used` bytes (at most 32; more count as 32) of
+    /// the four words (little-endian, in order): a piece of text as
+    /// immediates, four words to a call. All 32 bytes are stored; those
+    /// past `used` are overwritten by the next append or never read. Does
+    /// nothing if the `used` bytes do not fit.
     #[inline(never)]
     pub fn words(&mut self, w0: u64, w1: u64, w2: u64, w3: u64, used: usize) {
-        if self.len + 32 <= LINE_CAPACITY {
-            // SAFETY: 32 bytes inside the buffer (checked above).
+        let used = used.min(32);
+        if self.len + used <= LINE_CAPACITY {
+            // SAFETY: `len <= LINE_CAPACITY`, and the buffer has 32 bytes
+            // more than that.
             unsafe {
                 let at = self.bytes.as_mut_ptr().cast::<u8>().add(self.len).cast::<u64>();
                 at.write_unaligned(w0);
