@@ -299,9 +299,11 @@ impl Descriptors {
     /// Where the entries start: the inline array or the table's own pages.
     #[inline(always)]
     fn base(&mut self) -> *mut Descriptor {
-        // SAFETY: `table` is set by `init` and only ever changed to another
-        // table's address, all inside the arena, which is never at address
-        // 0. Telling the compiler lets an `Option<&mut Descriptor>` (`slot`)
+        // SAFETY: `table` is set by `init` (the inline array, inside the
+        // state block) before any lookup, and only ever changed to the
+        // inline array of a moved block (`rebase`) or to pages from
+        // `memory::grow` (`move_to`), which cannot be at 0 once the arena
+        // exists. Telling the compiler lets an `Option<&mut Descriptor>` (`slot`)
         // be tested without testing the base for null.
         unsafe { core::hint::assert_unchecked(self.table != 0) };
         self.table as *mut Descriptor
@@ -341,8 +343,10 @@ impl Descriptors {
 
     /// `fd_renumber`: moves the open `from` onto the open `to`, whose old
     /// value is dropped in place (releasing its host resources); `from`
-    /// becomes free. Nothing is returned by value: a `Descriptor` in a
-    /// `Result` would go through memory.
+    /// becomes `Released`. Nothing is returned by value: a `Descriptor` in
+    /// a `Result` would go through memory. The caller checks first that
+    /// both are open and differ (`fd_meta::fd_renumber`): here a `to` that
+    /// is not open would still have released `from`.
     pub fn renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
         let moved = core::mem::replace(self.get(from)?, Descriptor::Released);
         self.released += 1;
