@@ -658,7 +658,7 @@ impl Generator<'_> {
         }
         let code = format!(
             "// SAFETY (every accessor): the offsets are the canonical ABI layout of\n\
-             // `{rust}`, so each field lies inside the record `self` points at.\n\
+             // `{rust}`, so each part lies inside the value `self` points at.\n\
              #[allow(dead_code)]\n\
              impl<'r> {} {{\n{}}}\n",
             stored(&rust),

@@ -41,7 +41,7 @@ fn check_lookup(lookup: u32) -> Result<(), Errno> {
 }
 
 /// The guest's path, once `Paths::check` passed, as the host takes it.
-fn bytes(ptr: u32, len: u32) -> Str {
+fn guest_path(ptr: u32, len: u32) -> Str {
     Str::new(ptr, len)
 }
 
@@ -96,7 +96,7 @@ pub fn path_open(
     if oflags & oflags::TRUNC != 0 {
         open |= open_flags::TRUNCATE;
     }
-    let handle = fs::descriptor_open_at(dir, path_flags(lookup), bytes(path, path_len), open, descriptor_flags)
+    let handle = fs::descriptor_open_at(dir, path_flags(lookup), guest_path(path, path_len), open, descriptor_flags)
         .map_err(from_error_code)?;
     // Owned from here on: every early return below releases it.
     let owned = FsDescriptor(handle);
@@ -120,7 +120,7 @@ pub fn path_filestat_get(state: &mut State, dirfd: u32, lookup: u32, path: u32, 
     let flags = path_flags(lookup);
     let dir = dir_handle(state, dirfd)?;
     Paths::new(Guest::of(state)).check(path, path_len)?;
-    let path = bytes(path, path_len);
+    let path = guest_path(path, path_len);
     let mut area = ReturnArea::new();
     let stat = fs::descriptor_stat_at_in(&mut area, dir, flags, path).map_err(from_error_code)?;
     let hash = fs::descriptor_metadata_hash_at(dir, flags, path).map_err(from_error_code)?;
@@ -152,7 +152,7 @@ fn simple(state: &mut State, op: PathOp, dirfd: u32, path: u32, path_len: u32) -
     } else {
         Paths::new(guest).check(path, path_len)?;
     }
-    let path = bytes(path, path_len);
+    let path = guest_path(path, path_len);
     match op {
         PathOp::CreateDirectory => fs::descriptor_create_directory_at(dir, path),
         PathOp::RemoveDirectory => fs::descriptor_remove_directory_at(dir, path),
@@ -187,7 +187,7 @@ pub fn path_rename(
     let mut paths = Paths::new(Guest::of(state));
     paths.check(old_path, old_len)?;
     paths.check(new_path, new_len)?;
-    fs::descriptor_rename_at(old_dir, bytes(old_path, old_len), new_dir, bytes(new_path, new_len)).map_err(from_error_code)
+    fs::descriptor_rename_at(old_dir, guest_path(old_path, old_len), new_dir, guest_path(new_path, new_len)).map_err(from_error_code)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -208,7 +208,7 @@ pub fn path_link(
     let mut paths = Paths::new(Guest::of(state));
     paths.check(old_path, old_len)?;
     paths.check(new_path, new_len)?;
-    fs::descriptor_link_at(old_dir, flags, bytes(old_path, old_len), new_dir, bytes(new_path, new_len))
+    fs::descriptor_link_at(old_dir, flags, guest_path(old_path, old_len), new_dir, guest_path(new_path, new_len))
         .map_err(from_error_code)
 }
 
@@ -217,7 +217,7 @@ pub fn path_symlink(state: &mut State, old_path: u32, old_len: u32, dirfd: u32, 
     let mut paths = Paths::new(Guest::of(state));
     paths.check(old_path, old_len)?;
     paths.check(new_path, new_len)?;
-    fs::descriptor_symlink_at(dir, bytes(old_path, old_len), bytes(new_path, new_len)).map_err(from_error_code)
+    fs::descriptor_symlink_at(dir, guest_path(old_path, old_len), guest_path(new_path, new_len)).map_err(from_error_code)
 }
 
 /// Copies as much of the link target as fits, like the native host (no
@@ -234,7 +234,7 @@ pub fn path_readlink(
     let dir = dir_handle(state, dirfd)?;
     Paths::new(Guest::of(state)).check(path, path_len)?;
     let plan = ScratchPlan::new(&state.alloc);
-    let target = fs::descriptor_readlink_at(&plan, dir, bytes(path, path_len)).map_err(from_error_code)?;
+    let target = fs::descriptor_readlink_at(&plan, dir, guest_path(path, path_len)).map_err(from_error_code)?;
     let n = target.len.min(buf_len);
     // SAFETY: from scratch into the guest's buffer of `buf_len` bytes.
     unsafe { memory::copy(buf as usize, target.ptr as usize, n as usize) };
@@ -261,5 +261,5 @@ pub fn path_filestat_set_times(
     let modification = super::times::new_timestamp(fst_flags, mtim, super::times::MODIFICATION)?;
     let dir = dir_handle(state, dirfd)?;
     Paths::new(Guest::of(state)).check(path, path_len)?;
-    fs::descriptor_set_times_at(dir, flags, bytes(path, path_len), access, modification).map_err(from_error_code)
+    fs::descriptor_set_times_at(dir, flags, guest_path(path, path_len), access, modification).map_err(from_error_code)
 }
