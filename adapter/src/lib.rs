@@ -42,6 +42,7 @@ mod preopens;
 mod state;
 mod stdio;
 mod tripwire;
+mod utf8;
 mod wasi;
 
 include!(concat!(env!("OUT_DIR"), "/component-type.rs"));
