@@ -243,20 +243,6 @@ impl Descriptors {
         self.released == 0 && self.high_water == self.capacity
     }
 
-    /// Takes the number the native host would take (see the module doc);
-    /// EMFILE when every slot is taken (the caller grows the table first
-    /// where it can: `State::insert_descriptor`). A descriptor that finds
-    /// no slot is dropped, releasing what it holds.
-    #[cfg_attr(feature = "proxy", allow(dead_code))] // the preopens use it
-    pub fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
-        let fd = self.reserve();
-        if fd == NO_SLOT {
-            return Err(errno::MFILE);
-        }
-        self.put(fd, descriptor);
-        Ok(fd)
-    }
-
     /// Takes the number the native host would take for a new descriptor
     /// (see the module doc), `NO_SLOT` when every slot is taken (EMFILE).
     /// The slot is `Free` or `Released` until `put` fills it, which must

@@ -141,14 +141,9 @@ impl State {
     /// is room; `NO_SLOT` if there is none (EMFILE).
     #[inline(never)]
     fn reserve_descriptor(&mut self) -> u32 {
-        if self.descriptors.is_full() {
-            let settled = self.is_settled();
-            let State { descriptors, placement, watch_end, pages_seen, .. } = self;
-            if make_room(descriptors, &mut TableRoom { placement: *placement, settled, watch_end, pages_seen }).is_err() {
-                return NO_SLOT;
-            }
-        }
-        self.descriptors.reserve()
+        let settled = self.is_settled();
+        let State { descriptors, placement, watch_end, pages_seen, .. } = self;
+        reserve(descriptors, || TableRoom { placement: *placement, settled, watch_end, pages_seen })
     }
 
     /// Installs the preopens as descriptors 3, 4, ..., once, before the
@@ -161,7 +156,6 @@ impl State {
         {
             let settled = self.is_settled();
             let State { alloc, descriptors, placement, watch_end, pages_seen, .. } = self;
-            let mut room = TableRoom { placement: *placement, settled, watch_end, pages_seen };
             crate::preopens::each(alloc, |handle, preopen| {
                 let descriptor = Descriptor::Directory {
                     is_preopen: true,
@@ -170,8 +164,9 @@ impl State {
                     name_len: preopen.name_len,
                 };
                 // Without room the descriptor is dropped: the handle is released.
-                if !descriptors.is_full() || make_room(descriptors, &mut room).is_ok() {
-                    let _ = descriptors.insert(descriptor);
+                let fd = reserve(descriptors, || TableRoom { placement: *placement, settled, watch_end, pages_seen });
+                if fd != NO_SLOT {
+                    descriptors.put(fd, descriptor);
                 }
             });
         }
@@ -184,6 +179,17 @@ struct TableRoom<'a> {
     settled: bool,
     watch_end: &'a mut u32,
     pages_seen: &'a mut u32,
+}
+
+/// The number for a new descriptor (`Descriptors::reserve`), growing a
+/// full table first (`make_room`); `NO_SLOT` if there is no room (EMFILE).
+/// What growing needs is gathered only when the table is full.
+#[inline(always)]
+fn reserve<'a>(table: &mut Descriptors, room: impl FnOnce() -> TableRoom<'a>) -> u32 {
+    if table.is_full() && make_room(table, &mut room()).is_err() {
+        return NO_SLOT;
+    }
+    table.reserve()
 }
 
 /// Grows a full table: only in grown arenas (Go's low-memory arena has no
