@@ -533,19 +533,11 @@ impl Generator<'_> {
         let mut out = String::new();
         writeln!(out, "/// `{}`", func.name)?;
         writeln!(out, "#[inline(always)]\npub fn {rust_name}({}) -> {result_type} {{", params.join(", "))?;
-        writeln!(
-            out,
-            "    #[link(wasm_import_module = \"{import_module}\")]\n    extern \"C\" {{ #[link_name = \"{}\"] fn import({}){core_result}; }}",
-            func.name,
-            core_params.join(", ")
-        )?;
-        for statement in &prelude {
-            writeln!(out, "    {statement}")?;
-        }
+        out.push_str(&import_declaration(import_module, &func.name, &core_params, &core_result, &prelude));
         writeln!(
             out,
             "    // SAFETY: the import has this core signature (derived from the WIT);\n    \
-             // slices passed are valid for reads, the return area is sized and\n    \
+             // buffers passed lie inside memory, the return area is sized and\n    \
              // aligned for the result, and lists in the result were placed by the\n    \
              // import plan the caller holds.\n    unsafe {{\n    {call}\n    }}\n}}"
         )?;
@@ -594,16 +586,7 @@ impl Generator<'_> {
             "#[inline(always)]\npub fn {rust_name}_in<'r>({}) -> Result<crate::wasi::abi::Stored<'r, {ok_rust}>, {err_rust}> {{",
             params.join(", ")
         )?;
-        writeln!(
-            out,
-            "    #[link(wasm_import_module = \"{}\")]\n    extern \"C\" {{ #[link_name = \"{}\"] fn import({}){core_result}; }}",
-            import_module,
-            func.name,
-            core_params.join(", ")
-        )?;
-        for statement in prelude {
-            writeln!(out, "    {statement}")?;
-        }
+        out.push_str(&import_declaration(import_module, &func.name, core_params, core_result, prelude));
         writeln!(
             out,
             "    // SAFETY: as in `{rust_name}`; the record stays in `ret`, which the\n    \
@@ -711,6 +694,19 @@ fn module_name(wit: &str) -> String {
 
 fn field_name(wit: &str) -> String {
     module_name(wit)
+}
+
+/// The raw import inside a binding's body, then the statements that lower
+/// its arguments: the same for a function and its `_in` form.
+fn import_declaration(module: &str, name: &str, core_params: &[String], core_result: &str, prelude: &[String]) -> String {
+    let mut out = format!(
+        "    #[link(wasm_import_module = \"{module}\")]\n    extern \"C\" {{ #[link_name = \"{name}\"] fn import({}){core_result}; }}\n",
+        core_params.join(", ")
+    );
+    for statement in prelude {
+        out.push_str(&format!("    {statement}\n"));
+    }
+    out
 }
 
 /// `descriptor-stat` -> `DescriptorStat`
