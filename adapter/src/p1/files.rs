@@ -33,17 +33,15 @@ fn nanos(time: Stored<Option<Datetime>>) -> u64 {
 /// between, and the timestamps are converted only when present.
 #[inline(never)]
 pub fn write_filestat(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
-    // Timestamps first: the fields read after them need no local to wait
-    // in while they branch.
     Filestat {
-        atim: nanos(stat.data_access_timestamp()),
-        mtim: nanos(stat.data_modification_timestamp()),
-        ctim: nanos(stat.status_change_timestamp()),
         dev: 1,
         ino,
         filetype: filetype::from_descriptor_type(stat.r#type().get()),
         nlink: stat.link_count().get(),
         size: stat.size().get(),
+        atim: nanos(stat.data_access_timestamp()),
+        mtim: nanos(stat.data_modification_timestamp()),
+        ctim: nanos(stat.status_change_timestamp()),
     }
     .write(out)
 }
