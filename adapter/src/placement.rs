@@ -31,6 +31,20 @@ pub const GROWN_PAGES: usize = 2;
 const GROWN_STACK_SIZE: usize = 32 * 1024;
 use crate::tripwire::{self, TRIPWIRE_BYTES};
 
+/// Below its first data a module's memory is usually a long run of zeros:
+/// Go's function addresses (16 bytes each) below its read-only data, a
+/// stack-first module's untouched stack (a megabyte for Rust). No pclntab
+/// header can lie in such a run, so the scan skips it: one word every
+/// `PROBE_STRIDE` bytes finds where nonzero memory starts, and the scan
+/// begins `PROBE_MARGIN` (four probes) below that. A header further down
+/// would have put at least four of those probes inside the pclntab it
+/// starts, whose first 128 KiB are at most 0.08% zero words in every Go
+/// 1.21-1.26 binary measured (docs/memory.md, tests/tests/go_layout.rs).
+/// Every page read costs a page fault the first time, so the probes are
+/// sparse.
+const PROBE_STRIDE: usize = 32 * 1024;
+const PROBE_MARGIN: usize = 4 * PROBE_STRIDE;
+
 /// The pclntab header of Go 1.20 and later on wasm: magic 0xfffffff1, two
 /// zero bytes, minimum instruction size 1, pointer size 8.
 const GO_PCLNTAB_HEADER: u64 = 0x0801_0000_ffff_fff1;
@@ -134,7 +148,15 @@ fn is_go_module() -> bool {
         addr += 8;
     }
     let limit = if size < GO_SCAN_LIMIT { size } else { GO_SCAN_LIMIT } - 64;
+    let mut probe = GO_FIRST_DATA_ADDRESS;
+    // SAFETY: `probe < limit`, aligned.
+    while probe < limit && unsafe { memory::read_u64(probe) } == 0 {
+        probe += PROBE_STRIDE;
+    }
     let mut addr = GO_FIRST_DATA_ADDRESS;
+    if probe - addr > PROBE_MARGIN {
+        addr = probe - PROBE_MARGIN;
+    }
     while addr < limit {
         // SAFETY: `addr + 64 <= size`, aligned.
         unsafe {

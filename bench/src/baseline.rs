@@ -44,8 +44,9 @@ pub fn read() -> Result<Vec<(String, f64)>> {
 /// The file's text for measured `(workload, fuel)` pairs.
 pub fn render(entries: &[(String, f64)]) -> String {
     let mut text = String::from(
-        "# Our command adapter's wasm instructions (fuel) per call, adapted minus\n\
-         # native, for the workloads CI checks (bench/tests/fuel.rs; tolerance +5%).\n\
+        "# Our command adapter's wasm instructions (fuel) per call (per run for\n\
+         # rust_hello, start-up included), adapted minus native, for the workloads\n\
+         # CI checks (bench/tests/fuel.rs; tolerance +5%).\n\
          # Rewrite with: cargo run --release -p adapter-bench -- --write-baseline\n",
     );
     for (name, value) in entries {

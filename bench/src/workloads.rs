@@ -87,6 +87,14 @@ const fn settled(name: &'static str, description: &'static str, n1: u64, n2: u64
     workload
 }
 
+/// The Rust guest's whole run (start-up and one `println!`), timed like the
+/// Go programs: what every Rust program pays before its first line.
+const fn whole_rust_run(name: &'static str, description: &'static str) -> Workload {
+    let mut workload = per_call(name, description, 0, 0);
+    workload.shape = Shape::WholeRun;
+    workload
+}
+
 const fn go(name: &'static str, description: &'static str, program: &'static str) -> Workload {
     Workload {
         name,
@@ -182,6 +190,7 @@ pub const ALL: &[Workload] = &[
     settled("path_filestat_get_settled", "`path_filestat_get`, settled arena", 500, 5_500)
         .bar(258)
         .ci(),
+    whole_rust_run("rust_hello", "Rust start-up: hello world").ci(),
     go("go_hello", "Go start-up: hello world", "hello"),
     go("go_json", "Go `encoding/json`: 2,000 records, 10 round trips", "json"),
     go("go_walk_2000", "Go `filepath.WalkDir` + stat over 2,000 files", "walk"),

@@ -1,4 +1,4 @@
-//! CI check: our adapter's wasm instructions per call (fuel, exact) for the
+//! CI check: our adapter's wasm instructions per call or run (fuel, exact) for the
 //! cheap workloads must stay within `TOLERANCE` of `bench/fuel-baseline.txt`.
 //! Needs the adapters built (ci/build-adapters.sh) like the other tests.
 
