@@ -84,13 +84,13 @@ fn borrow_stack_for_report() {
 #[cold]
 #[inline(never)]
 fn placement_reentered() -> ! {
-    crate::fatal!("entered again while placing its memory: its global was overwritten")
+    crate::fatal!("entered again while placing its memory (global overwritten)")
 }
 
 #[cold]
 #[inline(never)]
 fn placement_failed() -> ! {
-    crate::fatal!("cannot place its state: memory.grow failed (memory at its maximum)")
+    crate::fatal!("cannot place its state: memory.grow failed (memory at maximum)")
 }
 
 #[inline(never)]

@@ -56,5 +56,5 @@ const _: () = assert!(
 /// machinery to describe it (it would need static data), so say so and trap.
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
-    fatal!("internal error in the adapter (panic)")
+    fatal!("internal error (panic)")
 }

@@ -34,16 +34,16 @@ use crate::tripwire::{self, TRIPWIRE_BYTES};
 /// Below its first data a module's memory is usually a long run of zeros:
 /// Go's function addresses (16 bytes each) below its read-only data, a
 /// stack-first module's untouched stack (a megabyte for Rust). No pclntab
-/// header can lie in such a run, so the scan skips it: one word every
-/// `PROBE_STRIDE` bytes finds where nonzero memory starts, and the scan
-/// begins `PROBE_MARGIN` (four probes) below that. A header further down
-/// would have put at least four of those probes inside the pclntab it
-/// starts, whose first 128 KiB are at most 0.08% zero words in every Go
-/// 1.21-1.26 binary measured (docs/memory.md, tests/tests/go_layout.rs).
-/// Every page read costs a page fault the first time, so the probes are
-/// sparse.
+/// header lies in such a run, so the scan skips it: one word every
+/// `PROBE_STRIDE` bytes finds where nonzero memory starts, then one every
+/// `FINE_PROBE_STRIDE` bytes downwards until four in a row are zero, and
+/// the scan starts at the lowest. A header further down would have put four
+/// zero-reading probes into the first 128 KiB of its pclntab, which are at
+/// most 0.08% zero words in every Go 1.21-1.26 binary measured
+/// (docs/memory.md, tests/tests/go_layout.rs). Each page read costs a page
+/// fault the first time, so the coarse probes are sparse.
 const PROBE_STRIDE: usize = 32 * 1024;
-const PROBE_MARGIN: usize = 4 * PROBE_STRIDE;
+const FINE_PROBE_STRIDE: usize = 4 * 1024;
 
 /// The pclntab header of Go 1.20 and later on wasm: magic 0xfffffff1, two
 /// zero bytes, minimum instruction size 1, pointer size 8.
@@ -153,9 +153,17 @@ fn is_go_module() -> bool {
     while probe < limit && unsafe { memory::read_u64(probe) } == 0 {
         probe += PROBE_STRIDE;
     }
-    let mut addr = GO_FIRST_DATA_ADDRESS;
-    if probe - addr > PROBE_MARGIN {
-        addr = probe - PROBE_MARGIN;
+    // Down from there, 4 KiB at a time, until four probes in a row read
+    // zero: the scan starts at the lowest of them.
+    let mut addr = probe;
+    let mut zeros = 0;
+    while zeros < 4 && addr > GO_FIRST_DATA_ADDRESS {
+        addr -= FINE_PROBE_STRIDE;
+        zeros += 1;
+        // SAFETY: `addr < limit`, aligned.
+        if addr < limit && unsafe { memory::read_u64(addr) } != 0 {
+            zeros = 0;
+        }
     }
     while addr < limit {
         // SAFETY: `addr + 64 <= size`, aligned.
