@@ -25,16 +25,26 @@ pub fn enter() {
     // reading its fields is in bounds even if a guest overwrote it.
     let head = unsafe { (*(state as *const State)).head_canary };
     if head != HEAD_SETTLED {
-        not_settled(state, head);
+        // An unsettled arena whose tripwire and memory size are as armed
+        // passes here; anything else takes the slow road. The head first:
+        // the tripwire's address is only trusted in an intact block. The
+        // hint keeps the settled path a load and one comparison.
+        core::hint::cold_path();
+        // SAFETY: as above.
+        let watch_end = unsafe { (*(state as *const State)).watch_end } as usize;
+        if head != HEAD_UNSETTLED || crate::tripwire::disturbance(watch_end) != 0 {
+            disturbed(state, head);
+        }
     }
 }
 
-/// `enter` when the head canary is not that of a settled arena: either the
-/// arena is unsettled (check it), or the block was overwritten.
-/// Must not have a stack frame: it may switch the stack pointer, which an
-/// epilogue would undo.
+/// `enter` when the head canary is neither that of a settled arena nor
+/// that of an undisturbed unsettled one: either the block was overwritten,
+/// or the arena must move. Must not have a stack frame: it may switch the
+/// stack pointer, which an epilogue would undo.
+#[cold]
 #[inline(never)]
-fn not_settled(state: usize, head: u64) {
+fn disturbed(state: usize, head: u64) {
     if head != HEAD_UNSETTLED {
         overwritten(state);
     }
@@ -117,7 +127,7 @@ fn overwritten(state: usize) -> ! {
     )
 }
 
-/// Must not have a stack frame (see `not_settled`).
+/// Must not have a stack frame (see `disturbed`).
 #[inline(always)]
 fn check_unsettled(state: usize) {
     // SAFETY: the head canary was checked by the caller.

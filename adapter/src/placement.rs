@@ -191,7 +191,7 @@ unsafe fn plausible_pclntab(addr: usize) -> bool {
 /// that includes the arena? Needs no stack.
 #[inline(always)]
 pub fn guest_took_memory(state: &State) -> bool {
-    memory::size_pages() != state.pages_seen as usize || !tripwire::intact(state.watch_end as usize)
+    tripwire::disturbance(state.watch_end as usize) != 0
 }
 
 /// Moves the state to freshly grown pages. Returns the base of the new

@@ -44,12 +44,9 @@ pub struct State {
     pub arena_end: u32,
     /// Stack pointer value when no adapter frame is live.
     pub stack_top: u32,
-    /// Memory size in pages when the arena was placed (or the adapter last
-    /// grew memory itself), to notice growth by someone else (only
-    /// meaningful while not settled).
-    pub pages_seen: u32,
     /// End of the pages the adapter grew last while unsettled: the arena's,
-    /// or its descriptor table's. Their last bytes are the tripwire.
+    /// or its descriptor table's. Their last bytes are the tripwire, which
+    /// also records the memory size then (`tripwire::arm`).
     pub watch_end: u32,
     /// While unsettled: set by a call whose result the guest will allocate
     /// memory for next (`*_sizes_get`): after the call the state must lie at
@@ -91,7 +88,6 @@ impl State {
         self.arena_end = arena.end as u32;
         self.watch_end = arena.end as u32;
         self.stack_top = arena.stack_top as u32;
-        self.pages_seen = crate::memory::size_pages() as u32;
         self.alloc.configure(arena.scratch, arena.scratch_end, self.is_settled());
     }
 
@@ -142,8 +138,8 @@ impl State {
     #[inline(never)]
     fn reserve_descriptor(&mut self) -> u32 {
         let settled = self.is_settled();
-        let State { descriptors, placement, watch_end, pages_seen, .. } = self;
-        reserve(descriptors, || TableRoom { placement: *placement, settled, watch_end, pages_seen })
+        let State { descriptors, placement, watch_end, .. } = self;
+        reserve(descriptors, || TableRoom { placement: *placement, settled, watch_end })
     }
 
     /// Installs the preopens as descriptors 3, 4, ..., once, before the
@@ -155,7 +151,7 @@ impl State {
         #[cfg(not(feature = "proxy"))]
         {
             let settled = self.is_settled();
-            let State { alloc, descriptors, placement, watch_end, pages_seen, .. } = self;
+            let State { alloc, descriptors, placement, watch_end, .. } = self;
             crate::preopens::each(alloc, |handle, preopen| {
                 let descriptor = Descriptor::Directory {
                     is_preopen: true,
@@ -164,7 +160,7 @@ impl State {
                     name_len: preopen.name_len,
                 };
                 // Without room the descriptor is dropped: the handle is released.
-                let fd = reserve(descriptors, || TableRoom { placement: *placement, settled, watch_end, pages_seen });
+                let fd = reserve(descriptors, || TableRoom { placement: *placement, settled, watch_end });
                 if fd != NO_SLOT {
                     descriptors.put(fd, descriptor);
                 }
@@ -178,7 +174,6 @@ struct TableRoom<'a> {
     placement: u32,
     settled: bool,
     watch_end: &'a mut u32,
-    pages_seen: &'a mut u32,
 }
 
 /// The number for a new descriptor (`Descriptors::reserve`), growing a
@@ -206,7 +201,6 @@ fn make_room(table: &mut Descriptors, room: &mut TableRoom<'_>) -> Result<(), Er
     if !room.settled {
         crate::tripwire::arm(end);
         *room.watch_end = end as u32;
-        *room.pages_seen = crate::memory::size_pages() as u32;
     }
     Ok(())
 }

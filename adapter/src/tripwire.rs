@@ -15,7 +15,11 @@
 //!   covers both.
 //!
 //! Two loads rather than eight: the check runs on every call while the
-//! arena is unsettled.
+//! arena is unsettled. The same check notices growth of memory by anyone
+//! else: `arm` folds the memory size (in pages) into the lower word, so
+//! that the two words XOR to the current size exactly while both are as
+//! armed and memory has not grown. An allocator that zeroes both, or
+//! writes the same value to both, leaves an XOR of 0, never a size.
 
 use crate::memory;
 
@@ -26,22 +30,24 @@ const WATCHED: [usize; 2] = [8, 56];
 /// "TRIPWIRE", little-endian.
 const TRIPWIRE_WORD: u64 = 0x4552_4957_5049_5254;
 
-/// Sets the tripwire ending at `end`. Needs no stack.
+/// Sets the tripwire ending at `end`, for the memory size now. Needs no
+/// stack.
 #[inline(always)]
 pub fn arm(end: usize) {
     // SAFETY: inside pages the adapter grew, aligned.
     unsafe {
         memory::write_u64(end - WATCHED[0], TRIPWIRE_WORD);
-        memory::write_u64(end - WATCHED[1], TRIPWIRE_WORD);
+        memory::write_u64(end - WATCHED[1], TRIPWIRE_WORD ^ memory::size_pages() as u64);
     }
 }
 
-/// Whether the tripwire ending at `end` is as `arm` left it. Needs no stack.
+/// 0 while the tripwire ending at `end` is as `arm` left it and memory
+/// has the size it had then; anything else otherwise. Needs no stack.
 #[inline(always)]
-pub fn intact(end: usize) -> bool {
+pub fn disturbance(end: usize) -> u64 {
     const _: () = assert!(WATCHED[1] < TRIPWIRE_BYTES);
     // One address computed, the other word at an immediate offset from it.
     let low = (end - WATCHED[1]) as *const u64;
     // SAFETY: inside pages the adapter grew, aligned.
-    unsafe { (low.read() ^ TRIPWIRE_WORD) | (low.add((WATCHED[1] - WATCHED[0]) / 8).read() ^ TRIPWIRE_WORD) == 0 }
+    unsafe { low.read() ^ low.add((WATCHED[1] - WATCHED[0]) / 8).read() ^ memory::size_pages() as u64 }
 }
