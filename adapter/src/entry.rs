@@ -212,8 +212,14 @@ fn rearm(base: usize) {
     let state = unsafe { &mut *(arena.state as *mut State) };
     state.set_arena(&arena.bounds());
     state.clearance = 0;
-    crate::tripwire::arm(end);
-    place_table(state);
+    // A table in pages of its own moves to pages grown after the arena's:
+    // those are then the last, so the tripwire goes to their end (as when
+    // the table grows), armed after that growth.
+    let table_end = place_table(state);
+    if table_end != 0 {
+        state.watch_end = table_end as u32;
+    }
+    crate::tripwire::arm(state.watch_end as usize);
 }
 
 #[cold]
@@ -234,16 +240,20 @@ fn settle(base: usize) {
 
 /// After the state block moved: an inline table moved with it; a table in
 /// pages of its own was claimed along with the arena's, so it moves too, to
-/// pages grown after the claim.
-fn place_table(state: &mut State) {
+/// pages grown after the claim. Returns the end of those pages (0 for an
+/// inline table).
+fn place_table(state: &mut State) -> usize {
     state.descriptors.rebase();
+    let mut end = 0;
     if state.descriptors.is_out_of_line() {
         let capacity = state.descriptors.capacity();
-        let bytes = capacity * core::mem::size_of::<crate::descriptors::Descriptor>();
-        let Some(base) = crate::memory::grow(bytes.div_ceil(crate::memory::PAGE_SIZE)) else {
-            relocation_failed()
-        };
+        // With room for a tripwire at the end, as `Descriptors::grow` leaves.
+        let bytes = capacity * core::mem::size_of::<crate::descriptors::Descriptor>() + crate::tripwire::TRIPWIRE_BYTES;
+        let pages = bytes.div_ceil(crate::memory::PAGE_SIZE);
+        let Some(base) = crate::memory::grow(pages) else { relocation_failed() };
         // SAFETY: fresh pages, large enough for the table.
         unsafe { state.descriptors.move_to(base, capacity) };
+        end = base + pages * crate::memory::PAGE_SIZE;
     }
+    end
 }

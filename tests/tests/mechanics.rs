@@ -22,6 +22,7 @@ const IMPORTS: &str = r#"
   (import "wasi_snapshot_preview1" "fd_seek" (func $fd_seek (param i32 i64 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "sock_shutdown" (func $sock_shutdown (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $environ_sizes_get (param i32 i32) (result i32)))
   (memory (export "memory") 1)
   ;; "ok\n" and an iovec pointing at it.
   (data (i32.const 0x400) "ok\n")
@@ -332,6 +333,46 @@ fn a_grown_table_moves_with_the_state_when_memory_is_claimed() {
         ;; and the claimed pages are the guest's to scribble over
         (memory.fill (i32.sub (local.get $end) (i32.const 65536)) (i32.const 0xab) (i32.const 65536))
         (call $check (i32.eq (call $sock_shutdown (i32.const 304) (i32.const 0)) (i32.const 57)) (i32.const 53))
+        (call $exit (i32.const 0))
+        "#,
+    );
+    assert_passed(&outcome);
+}
+
+/// `environ_sizes_get` in an unsettled arena moves the arena (still
+/// unsettled) clear of the guest's next allocation. A table in pages of its
+/// own moves too, to pages grown after the arena's: the tripwire must then
+/// watch those, armed after their growth. Armed before it, the next call
+/// took that growth for the guest's and settled at once, so an allocator
+/// claiming all memory afterwards went unnoticed and the guest's writes
+/// landed in the adapter's state.
+#[test]
+fn a_table_moved_for_clearance_keeps_the_arena_watched() {
+    let outcome = run_guest(
+        r#"
+        (local $i i32)
+        (local $end i32)
+        (i32.store8 (i32.const 0x700) (i32.const 0x2e))
+        (block $done (loop $open
+          (br_if $done (i32.eq (local.get $i) (i32.const 300)))
+          (call $check (i32.eqz (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x700) (i32.const 1)
+              (i32.const 2) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x500))) (i32.const 60))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $open)))
+        (call $check (i32.eqz (call $environ_sizes_get (i32.const 0x500) (i32.const 0x504))) (i32.const 61))
+        (call $check (i32.eqz (call $say_ok)) (i32.const 62))
+        ;; now an allocator claims everything up to the end of memory
+        (local.set $end (i32.mul (memory.size) (i32.const 65536)))
+        (i32.store (i32.sub (local.get $end) (i32.const 4)) (i32.const 2))
+        (call $check (i32.eqz (call $say_ok)) (i32.const 63))
+        ;; and fills the last pages it claimed
+        (memory.fill (i32.sub (local.get $end) (i32.const 262144)) (i32.const 0xab) (i32.const 262144))
+        (local.set $i (i32.const 5))
+        (block $checked (loop $check_all
+          (br_if $checked (i32.gt_u (local.get $i) (i32.const 304)))
+          (call $check (i32.eq (call $sock_shutdown (local.get $i) (i32.const 0)) (i32.const 57)) (i32.const 64))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $check_all)))
         (call $exit (i32.const 0))
         "#,
     );
