@@ -131,8 +131,10 @@ fn grow_arena() -> Option<usize> {
 }
 
 /// Recognises a module built by the Go toolchain: nothing below Go's first
-/// data address (a wasm-ld module has data or stack there, AssemblyScript has
-/// data from 16 on), and a Go pclntab header above it.
+/// data address (a data-first wasm-ld module has data from 1024 on,
+/// AssemblyScript from 16; a stack-first module passes, the bottom of its
+/// stack being unused), and a Go pclntab header above it, looked for past
+/// the zeros below the first data (`PROBE_STRIDE`).
 #[inline(always)]
 fn is_go_module() -> bool {
     let size = memory::size_bytes();
