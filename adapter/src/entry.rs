@@ -123,7 +123,7 @@ fn overwritten(state: usize) -> ! {
     crate::fatal!(
         "adapter state overwritten at",
         state,
-        "; the guest's heap overlaps adapter memory"
+        "; the guest's heap overlaps it"
     )
 }
 

@@ -167,16 +167,27 @@ fn is_go_module() -> bool {
             zeros = 0;
         }
     }
-    while addr < limit {
-        // SAFETY: `addr + 64 <= size`, aligned.
-        unsafe {
-            if memory::read_u64(addr) == GO_PCLNTAB_HEADER && plausible_pclntab(addr) {
-                return true;
+    // Every Go binary we build has its pclntab 32-byte aligned (its function
+    // data is), so the header is looked for there first, with a quarter of
+    // the reads; then at every 8-byte word, which the format guarantees.
+    let start = addr;
+    let mut stride = 32;
+    loop {
+        while addr < limit {
+            // SAFETY: `addr + 64 <= size`, aligned.
+            unsafe {
+                if memory::read_u64(addr) == GO_PCLNTAB_HEADER && plausible_pclntab(addr) {
+                    return true;
+                }
             }
+            addr += stride;
         }
-        addr += 8;
+        if stride == 8 {
+            return false;
+        }
+        stride = 8;
+        addr = start;
     }
-    false
 }
 
 /// The header continues with the function count, the file count and offsets

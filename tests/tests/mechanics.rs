@@ -192,7 +192,7 @@ fn overwritten_state_is_reported_on_stderr() {
     let stderr = String::from_utf8_lossy(&outcome.stderr);
     assert!(
         stderr.contains("adapter state overwritten at 0x")
-            && stderr.contains("the guest's heap overlaps adapter memory"),
+            && stderr.contains("the guest's heap overlaps it"),
         "stderr: {stderr}"
     );
 }
