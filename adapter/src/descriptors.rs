@@ -300,17 +300,27 @@ impl Descriptors {
     /// `TRIPWIRE_BYTES` the table leaves alone. Old out-of-line tables are
     /// left behind (at most as much as the new one).
     pub fn grow(&mut self) -> Result<usize, Errno> {
-        use crate::memory::{self, PAGE_SIZE};
         let capacity = self.capacity() * 2;
         if capacity > MAX_CAPACITY {
             return Err(errno::MFILE);
         }
+        match self.move_to_new_pages(capacity) {
+            0 => Err(errno::MFILE),
+            end => Ok(end),
+        }
+    }
+
+    /// Moves the table, at `capacity` entries, to pages grown for it, whose
+    /// last `TRIPWIRE_BYTES` it leaves alone; returns the end of those
+    /// pages, or 0 if memory cannot grow (pages grown are never at 0).
+    pub fn move_to_new_pages(&mut self, capacity: usize) -> usize {
+        use crate::memory::{self, PAGE_SIZE};
         let bytes = capacity * core::mem::size_of::<Descriptor>() + crate::tripwire::TRIPWIRE_BYTES;
         let pages = bytes.div_ceil(PAGE_SIZE);
-        let base = memory::grow(pages).ok_or(errno::MFILE)?;
+        let Some(base) = memory::grow(pages) else { return 0 };
         // SAFETY: fresh pages, large enough for `capacity` entries.
         unsafe { self.move_to(base, capacity) };
-        Ok(base + pages * PAGE_SIZE)
+        base + pages * PAGE_SIZE
     }
 
     /// Closes `fd`: its host resources are released where it lies, without

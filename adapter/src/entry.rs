@@ -244,16 +244,12 @@ fn settle(base: usize) {
 /// inline table).
 fn place_table(state: &mut State) -> usize {
     state.descriptors.rebase();
-    let mut end = 0;
-    if state.descriptors.is_out_of_line() {
-        let capacity = state.descriptors.capacity();
-        // With room for a tripwire at the end, as `Descriptors::grow` leaves.
-        let bytes = capacity * core::mem::size_of::<crate::descriptors::Descriptor>() + crate::tripwire::TRIPWIRE_BYTES;
-        let pages = bytes.div_ceil(crate::memory::PAGE_SIZE);
-        let Some(base) = crate::memory::grow(pages) else { relocation_failed() };
-        // SAFETY: fresh pages, large enough for the table.
-        unsafe { state.descriptors.move_to(base, capacity) };
-        end = base + pages * crate::memory::PAGE_SIZE;
+    if !state.descriptors.is_out_of_line() {
+        return 0;
     }
-    end
+    let capacity = state.descriptors.capacity();
+    match state.descriptors.move_to_new_pages(capacity) {
+        0 => relocation_failed(),
+        end => end,
+    }
 }
