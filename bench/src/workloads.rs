@@ -87,25 +87,28 @@ const fn settled(name: &'static str, description: &'static str, n1: u64, n2: u64
     workload
 }
 
-/// The Rust guest's whole run (start-up and one `println!`), timed like the
-/// Go programs: what every Rust program pays before its first line.
-const fn whole_rust_run(name: &'static str, description: &'static str) -> Workload {
-    let mut workload = per_call(name, description, 0, 0);
-    workload.shape = Shape::WholeRun;
-    workload
-}
-
-const fn go(name: &'static str, description: &'static str, program: &'static str) -> Workload {
+/// A whole run, start-up included, timed and counted once per run.
+const fn whole_run(name: &'static str, description: &'static str, program: Program) -> Workload {
     Workload {
         name,
         description,
-        program: Program::Go(program),
+        program,
         shape: Shape::WholeRun,
         inputs: Inputs::None,
         fuel_bar: None,
         in_fuel_ci: false,
         fuel_only: false,
     }
+}
+
+/// The Rust guest's whole run (start-up and one `println!`): what every
+/// Rust program pays before its first line.
+const fn whole_rust_run(name: &'static str, description: &'static str) -> Workload {
+    whole_run(name, description, Program::RustGuest)
+}
+
+const fn go(name: &'static str, description: &'static str, program: &'static str) -> Workload {
+    whole_run(name, description, Program::Go(program))
 }
 
 impl Workload {

@@ -43,6 +43,24 @@ const IMPORTS: &str = r#"
   (func $now (result i64)
     (drop (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 0x430)))
     (i64.load (i32.const 0x430)))
+  ;; Opens "." (at 0x700) from preopen 3 $count times, the last number at
+  ;; 0x500; exits with $number if an open fails.
+  (func $open_dirs (param $count i32) (param $number i32)
+    (i32.store8 (i32.const 0x700) (i32.const 0x2e))
+    (block $done (loop $open
+      (br_if $done (i32.eqz (local.get $count)))
+      (call $check (i32.eqz (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x700) (i32.const 1)
+          (i32.const 2) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x500))) (local.get $number))
+      (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+      (br $open))))
+  ;; Exits with $number unless descriptors $fd..=$last are all open:
+  ;; sock_shutdown answers ENOTSOCK (57) for those, EBADF once closed or lost.
+  (func $check_open (param $fd i32) (param $last i32) (param $number i32)
+    (block $checked (loop $next
+      (br_if $checked (i32.gt_u (local.get $fd) (local.get $last)))
+      (call $check (i32.eq (call $sock_shutdown (local.get $fd) (i32.const 0)) (i32.const 57)) (local.get $number))
+      (local.set $fd (i32.add (local.get $fd) (i32.const 1)))
+      (br $next))))
 "#;
 
 fn run_guest(start_body: &str) -> Outcome {
@@ -307,29 +325,16 @@ fn output_written_while_paused_arrives_after_the_pause() {
 fn a_grown_table_moves_with_the_state_when_memory_is_claimed() {
     let outcome = run_guest(
         r#"
-        (local $i i32)
         (local $end i32)
-        ;; "." at 0x700; 300 directory descriptors (more than the 256 inline)
-        (i32.store8 (i32.const 0x700) (i32.const 0x2e))
-        (block $done (loop $open
-          (br_if $done (i32.eq (local.get $i) (i32.const 300)))
-          (call $check (i32.eqz (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x700) (i32.const 1)
-              (i32.const 2) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x500))) (i32.const 50))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $open)))
+        ;; 300 directory descriptors (more than the 256 inline)
+        (call $open_dirs (i32.const 300) (i32.const 50))
         ;; the last one got number 304 (0-2 stdio, 3-4 preopens)
         (call $check (i32.eq (i32.load (i32.const 0x500)) (i32.const 304)) (i32.const 51))
         ;; an allocator claims everything up to the end of memory
         (local.set $end (i32.mul (memory.size) (i32.const 65536)))
         (i32.store (i32.sub (local.get $end) (i32.const 4)) (i32.const 2))
         ;; the next call moves state and table; every descriptor still works
-        (local.set $i (i32.const 5))
-        (block $checked (loop $check_all
-          (br_if $checked (i32.gt_u (local.get $i) (i32.const 304)))
-          ;; ENOTSOCK: open, just not a socket (EBADF once closed or lost)
-          (call $check (i32.eq (call $sock_shutdown (local.get $i) (i32.const 0)) (i32.const 57)) (i32.const 52))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $check_all)))
+        (call $check_open (i32.const 5) (i32.const 304) (i32.const 52))
         ;; and the claimed pages are the guest's to scribble over
         (memory.fill (i32.sub (local.get $end) (i32.const 65536)) (i32.const 0xab) (i32.const 65536))
         (call $check (i32.eq (call $sock_shutdown (i32.const 304) (i32.const 0)) (i32.const 57)) (i32.const 53))
@@ -350,15 +355,8 @@ fn a_grown_table_moves_with_the_state_when_memory_is_claimed() {
 fn a_table_moved_for_clearance_keeps_the_arena_watched() {
     let outcome = run_guest(
         r#"
-        (local $i i32)
         (local $end i32)
-        (i32.store8 (i32.const 0x700) (i32.const 0x2e))
-        (block $done (loop $open
-          (br_if $done (i32.eq (local.get $i) (i32.const 300)))
-          (call $check (i32.eqz (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x700) (i32.const 1)
-              (i32.const 2) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x500))) (i32.const 60))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $open)))
+        (call $open_dirs (i32.const 300) (i32.const 60))
         (call $check (i32.eqz (call $environ_sizes_get (i32.const 0x500) (i32.const 0x504))) (i32.const 61))
         (call $check (i32.eqz (call $say_ok)) (i32.const 62))
         ;; now an allocator claims everything up to the end of memory
@@ -367,12 +365,7 @@ fn a_table_moved_for_clearance_keeps_the_arena_watched() {
         (call $check (i32.eqz (call $say_ok)) (i32.const 63))
         ;; and fills the last pages it claimed
         (memory.fill (i32.sub (local.get $end) (i32.const 262144)) (i32.const 0xab) (i32.const 262144))
-        (local.set $i (i32.const 5))
-        (block $checked (loop $check_all
-          (br_if $checked (i32.gt_u (local.get $i) (i32.const 304)))
-          (call $check (i32.eq (call $sock_shutdown (local.get $i) (i32.const 0)) (i32.const 57)) (i32.const 64))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $check_all)))
+        (call $check_open (i32.const 5) (i32.const 304) (i32.const 64))
         (call $exit (i32.const 0))
         "#,
     );
