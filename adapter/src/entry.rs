@@ -31,8 +31,8 @@ pub fn enter() {
         // hint keeps the settled path a load and one comparison.
         core::hint::cold_path();
         // SAFETY: as above.
-        let watch_end = unsafe { (*(state as *const State)).watch_end } as usize;
-        if head != HEAD_UNSETTLED || crate::tripwire::disturbance(watch_end) != 0 {
+        let tripwire = unsafe { (*(state as *const State)).tripwire };
+        if head != HEAD_UNSETTLED || crate::tripwire::disturbance(tripwire) != 0 {
             disturbed(state, head);
         }
     }
@@ -217,9 +217,9 @@ fn rearm(base: usize) {
     // the table grows), armed after that growth.
     let table_end = place_table(state);
     if table_end != 0 {
-        state.watch_end = table_end as u32;
+        state.tripwire = crate::tripwire::at(table_end);
     }
-    crate::tripwire::arm(state.watch_end as usize);
+    crate::tripwire::arm(state.tripwire);
 }
 
 #[cold]

@@ -56,8 +56,9 @@ fn paused(state: &mut crate::state::State) -> bool {
 }
 
 /// The slow road of `paused`: a pause is open, or an unpaused call must
-/// catch up on something first. The first unpaused call installs the
-/// preopens. Shared, not inlined into each body.
+/// catch up on something first. The first unpaused call reads both clocks
+/// (a base for paused reads) and installs the preopens. Shared, not
+/// inlined into each body.
 #[cold]
 #[inline(never)]
 fn attend(state: &mut crate::state::State) -> bool {
@@ -66,6 +67,7 @@ fn attend(state: &mut crate::state::State) -> bool {
         return true;
     }
     if state.pause.first_call() {
+        clocks::first_readings(&mut state.pause);
         state.install_preopens();
     }
     false

@@ -48,8 +48,8 @@ mod attention {
     pub const OUTPUT: u32 = 1 << 1;
     /// The randomness pool is not full.
     pub const RANDOM: u32 = 1 << 2;
-    /// No unpaused call has run yet; the first one installs the preopens
-    /// (`exports::attend`).
+    /// No unpaused call has run yet; the first one reads both clocks and
+    /// installs the preopens (`exports::attend`).
     pub const FIRST_CALL: u32 = 1 << 3;
 }
 
@@ -63,8 +63,13 @@ pub struct Pause {
     dropped: u32,
     output_len: u32,
     random_len: u32,
-    /// Highest monotonic time answered so far (paused or not).
-    pub monotonic: u64,
+    /// The last monotonic reading of the host (unpaused), stored by every
+    /// read without a comparison.
+    monotonic: u64,
+    /// Highest monotonic time answered while paused, or by a paused poll's
+    /// "sleep"; an unpaused read below it answers it instead (rare: only
+    /// after a paused poll moved the clock on). 0 until then.
+    ahead: u64,
     /// The last wall-clock reading, and the monotonic time it was taken at.
     realtime: u64,
     monotonic_at_realtime: u64,
@@ -128,39 +133,41 @@ impl Pause {
     }
 
     /// Records a monotonic reading of the host (unpaused) and returns what
-    /// the guest gets: never less than anything answered before.
+    /// the guest gets: never less than anything answered before. The
+    /// reading is stored unconditionally and compared with `ahead`, which
+    /// is 0 unless a pause moved the clock on: three instructions fewer
+    /// than keeping one running maximum.
     #[inline(always)]
     pub fn observe_monotonic(&mut self, now: u64) -> u64 {
-        if now > self.monotonic {
-            self.monotonic = now;
+        self.monotonic = now;
+        if now < self.ahead {
+            return self.ahead;
         }
-        self.monotonic
+        now
     }
 
-    /// Whether the wall clock was ever read; the first unpaused monotonic
-    /// read also reads it, so a paused wall-clock read has a base.
-    #[inline(always)]
-    pub fn realtime_known(&self) -> bool {
-        self.realtime != 0
+    /// The highest monotonic time answered so far, paused or not.
+    fn answered(&self) -> u64 {
+        self.monotonic.max(self.ahead)
     }
 
     /// Records a wall-clock reading of the host (unpaused).
     pub fn observe_realtime(&mut self, now: u64) {
         self.realtime = now;
-        self.monotonic_at_realtime = self.monotonic;
+        self.monotonic_at_realtime = self.answered();
     }
 
     /// The monotonic clock while paused: the last answer (at least 1).
     pub fn paused_monotonic(&mut self) -> u64 {
-        self.monotonic = self.monotonic.max(1);
-        self.monotonic
+        self.ahead = self.answered().max(1);
+        self.ahead
     }
 
     /// The wall clock while paused: the last reading moved on by the
     /// monotonic time since, never less than an earlier paused answer (at
     /// least 1).
     pub fn paused_realtime(&mut self) -> u64 {
-        let since = self.monotonic.saturating_sub(self.monotonic_at_realtime);
+        let since = self.answered().saturating_sub(self.monotonic_at_realtime);
         let now = self.realtime.saturating_add(since).max(self.paused_realtime).max(1);
         self.paused_realtime = now;
         now
@@ -168,7 +175,7 @@ impl Pause {
 
     /// Moves the paused clocks forward (a paused poll "slept" this long).
     pub fn advance(&mut self, nanos: u64) {
-        self.monotonic = self.monotonic.saturating_add(nanos);
+        self.ahead = self.answered().saturating_add(nanos);
     }
 
     /// Keeps a paused write to stdout (1) or stderr (2).

@@ -126,7 +126,7 @@ pub fn place() -> (u32, usize, usize) {
 #[inline(always)]
 fn grow_arena() -> Option<usize> {
     let base = memory::grow(GROWN_PAGES)?;
-    tripwire::arm(base + GROWN_PAGES * PAGE_SIZE);
+    tripwire::arm(tripwire::at(base + GROWN_PAGES * PAGE_SIZE));
     Some(base)
 }
 
@@ -204,7 +204,7 @@ unsafe fn plausible_pclntab(addr: usize) -> bool {
 /// that includes the arena? Needs no stack.
 #[inline(always)]
 pub fn guest_took_memory(state: &State) -> bool {
-    tripwire::disturbance(state.watch_end as usize) != 0
+    tripwire::disturbance(state.tripwire) != 0
 }
 
 /// Moves the state to freshly grown pages. Returns the base of the new

@@ -44,10 +44,10 @@ pub struct State {
     pub arena_end: u32,
     /// Stack pointer value when no adapter frame is live.
     pub stack_top: u32,
-    /// End of the pages the adapter grew last while unsettled: the arena's,
-    /// or its descriptor table's. Their last bytes are the tripwire, which
-    /// also records the memory size then (`tripwire::arm`).
-    pub watch_end: u32,
+    /// The tripwire (`tripwire::at`) in the last bytes of the pages the
+    /// adapter grew last while unsettled: the arena's, or its descriptor
+    /// table's. It also records the memory size then (`tripwire::arm`).
+    pub tripwire: u32,
     /// While unsettled: set by a call whose result the guest will allocate
     /// memory for next (`*_sizes_get`): after the call the state must lie at
     /// least this many bytes above the arena's base (`entry::leave`).
@@ -86,7 +86,7 @@ impl State {
     pub fn set_arena(&mut self, arena: &ArenaBounds) {
         self.arena_base = arena.base as u32;
         self.arena_end = arena.end as u32;
-        self.watch_end = arena.end as u32;
+        self.tripwire = crate::tripwire::at(arena.end);
         self.stack_top = arena.stack_top as u32;
         self.alloc.configure(arena.scratch, arena.scratch_end, self.is_settled());
     }
@@ -138,8 +138,8 @@ impl State {
     #[inline(never)]
     fn reserve_descriptor(&mut self) -> u32 {
         let settled = self.is_settled();
-        let State { descriptors, placement, watch_end, .. } = self;
-        reserve(descriptors, || TableRoom { placement: *placement, settled, watch_end })
+        let State { descriptors, placement, tripwire, .. } = self;
+        reserve(descriptors, || TableRoom { placement: *placement, settled, tripwire })
     }
 
     /// Installs the preopens as descriptors 3, 4, ..., once, before the
@@ -151,7 +151,7 @@ impl State {
         #[cfg(not(feature = "proxy"))]
         {
             let settled = self.is_settled();
-            let State { alloc, descriptors, placement, watch_end, .. } = self;
+            let State { alloc, descriptors, placement, tripwire, .. } = self;
             crate::preopens::each(alloc, |handle, preopen| {
                 let descriptor = Descriptor::Directory {
                     is_preopen: true,
@@ -160,7 +160,7 @@ impl State {
                     name_len: preopen.name_len,
                 };
                 // Without room the descriptor is dropped: the handle is released.
-                let fd = reserve(descriptors, || TableRoom { placement: *placement, settled, watch_end });
+                let fd = reserve(descriptors, || TableRoom { placement: *placement, settled, tripwire });
                 if fd != NO_SLOT {
                     descriptors.put(fd, descriptor);
                 }
@@ -173,7 +173,7 @@ impl State {
 struct TableRoom<'a> {
     placement: u32,
     settled: bool,
-    watch_end: &'a mut u32,
+    tripwire: &'a mut u32,
 }
 
 /// The number for a new descriptor (`Descriptors::reserve`), growing a
@@ -199,8 +199,8 @@ fn make_room(table: &mut Descriptors, room: &mut TableRoom<'_>) -> Result<(), Er
     }
     let end = table.grow()?;
     if !room.settled {
-        crate::tripwire::arm(end);
-        *room.watch_end = end as u32;
+        *room.tripwire = crate::tripwire::at(end);
+        crate::tripwire::arm(*room.tripwire);
     }
     Ok(())
 }

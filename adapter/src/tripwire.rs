@@ -30,24 +30,31 @@ const WATCHED: [usize; 2] = [8, 56];
 /// "TRIPWIRE", little-endian.
 const TRIPWIRE_WORD: u64 = 0x4552_4957_5049_5254;
 
-/// Sets the tripwire ending at `end`, for the memory size now. Needs no
+/// The tripwire of pages ending at `end`, as the state records it: the
+/// address of its lower word, so that the check on every call computes no
+/// address (the other word is at an immediate offset from it).
+pub fn at(end: usize) -> u32 {
+    const _: () = assert!(WATCHED[1] < TRIPWIRE_BYTES);
+    (end - WATCHED[1]) as u32
+}
+
+/// Sets the tripwire `at` (see `at`) for the memory size now. Needs no
 /// stack.
 #[inline(always)]
-pub fn arm(end: usize) {
+pub fn arm(at: u32) {
+    let low = at as usize;
     // SAFETY: inside pages the adapter grew, aligned.
     unsafe {
-        memory::write_u64(end - WATCHED[0], TRIPWIRE_WORD);
-        memory::write_u64(end - WATCHED[1], TRIPWIRE_WORD ^ memory::size_pages() as u64);
+        memory::write_u64(low + (WATCHED[1] - WATCHED[0]), TRIPWIRE_WORD);
+        memory::write_u64(low, TRIPWIRE_WORD ^ memory::size_pages() as u64);
     }
 }
 
-/// 0 while the tripwire ending at `end` is as `arm` left it and memory
-/// has the size it had then; anything else otherwise. Needs no stack.
+/// 0 while the tripwire `at` is as `arm` left it and memory has the size
+/// it had then; anything else otherwise. Needs no stack.
 #[inline(always)]
-pub fn disturbance(end: usize) -> u64 {
-    const _: () = assert!(WATCHED[1] < TRIPWIRE_BYTES);
-    // One address computed, the other word at an immediate offset from it.
-    let low = (end - WATCHED[1]) as *const u64;
+pub fn disturbance(at: u32) -> u64 {
+    let low = at as usize as *const u64;
     // SAFETY: inside pages the adapter grew, aligned.
     unsafe { low.read() ^ low.add((WATCHED[1] - WATCHED[0]) / 8).read() ^ memory::size_pages() as u64 }
 }

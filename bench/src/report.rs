@@ -236,7 +236,7 @@ const METHOD: &str = "## Method
   approximate.
 * The bench guest never grows memory, so in the plain rows our adapter's
   arena stays unsettled: every call also checks the tripwire that watches
-  for an allocator claiming all memory (docs/memory.md), about 17
+  for an allocator claiming all memory (docs/memory.md), about 15
   instructions. The \"settled arena\" rows (fuel only) run the same loop in
   a guest that grew memory once after its first P1 call, as any program
   that allocates does.

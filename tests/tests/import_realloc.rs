@@ -84,6 +84,15 @@ fn resized_host_allocations_are_served() {
             write(&mut caller, ret, &area);
         })
         .unwrap();
+    // It also reads both clocks, a base for paused clock reads.
+    linker.func_wrap("wasi:clocks/monotonic-clock@0.2.0", "now", || 5_000_000_000i64).unwrap();
+    linker
+        .func_wrap("wasi:clocks/wall-clock@0.2.0", "now", |mut caller: Caller<'_, Host>, ret: i32| {
+            let mut datetime = 1_700_000_000u64.to_le_bytes().to_vec();
+            datetime.extend_from_slice(&[0; 8]);
+            write(&mut caller, ret, &datetime);
+        })
+        .unwrap();
     // The first unpaused call installs the preopens: there are none.
     linker
         .func_wrap("wasi:filesystem/preopens@0.2.0", "get-directories", |mut caller: Caller<'_, Host>, ret: i32| {

@@ -71,18 +71,15 @@ pub fn realtime_now(pause: &mut Pause) -> Result<u64, Errno> {
 /// answer, which a paused poll may have moved forward.
 #[inline(always)]
 pub fn monotonic_now(pause: &mut Pause) -> u64 {
-    let now = pause.observe_monotonic(monotonic_clock::now());
-    if !pause.realtime_known() {
-        first_realtime(pause);
-    }
-    now
+    pause.observe_monotonic(monotonic_clock::now())
 }
 
-/// Gives a paused wall-clock read a base to start from: once, on the
-/// first unpaused monotonic read.
+/// Gives paused clock reads a base to start from: both clocks, read once
+/// by the first unpaused call (`exports::attend`), so that the hot
+/// monotonic read need not ask whether the wall clock was ever read.
 #[cold]
-#[inline(never)]
-fn first_realtime(pause: &mut Pause) {
+pub fn first_readings(pause: &mut Pause) {
+    monotonic_now(pause);
     let _ = realtime_now(pause);
 }
 
@@ -105,13 +102,15 @@ pub fn clock_time_get(state: &mut State, id: u32, _precision: u64, out: u32) -> 
         store_u64(out, monotonic_now(&mut state.pause));
         return Ok(());
     }
-    other_clock(&mut state.pause, id, out)
+    other_clock(state, id, out)
 }
 
+/// Takes the whole state, not `&mut state.pause`: the field's address,
+/// computed for this call, would be hoisted above the monotonic test.
 #[inline(never)]
-fn other_clock(pause: &mut Pause, id: u32, out: u32) -> Result<(), Errno> {
+fn other_clock(state: &mut State, id: u32, out: u32) -> Result<(), Errno> {
     match id {
-        clockid::REALTIME => store_u64(out, realtime_now(pause)?),
+        clockid::REALTIME => store_u64(out, realtime_now(&mut state.pause)?),
         clockid::PROCESS_CPUTIME | clockid::THREAD_CPUTIME => return Err(errno::BADF),
         _ => return Err(errno::INVAL),
     }
