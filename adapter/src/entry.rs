@@ -17,11 +17,16 @@ use crate::state::{State, HEAD_SETTLED, HEAD_UNSETTLED};
 #[inline(never)]
 pub fn enter() {
     let state = globals::state_address();
-    if state <= STATE_PLACING {
-        bootstrap(state);
+    // Only 0 here, one comparison fewer than `<= STATE_PLACING`. Placement
+    // calls nothing, so no call can come while it runs; a global left at
+    // `STATE_PLACING` is a corrupted one, read as a state at address 1,
+    // which has no canary, and reported by `disturbed`.
+    if state == 0 {
+        bootstrap();
         return;
     }
-    // SAFETY: the global holds the address of an initialised state block;
+    // SAFETY: the global holds the address of an initialised state block
+    // (or, corrupted, `STATE_PLACING`: see above);
     // reading its fields is in bounds even if a guest overwrote it.
     let head = unsafe { (*(state as *const State)).head_canary };
     if head != HEAD_SETTLED {
@@ -45,6 +50,10 @@ pub fn enter() {
 #[cold]
 #[inline(never)]
 fn disturbed(state: usize, head: u64) {
+    if state == STATE_PLACING {
+        borrow_stack_for_report();
+        placement_reentered();
+    }
     if head != HEAD_UNSETTLED {
         overwritten(state);
     }
@@ -63,11 +72,7 @@ pub fn check_tail(state: &State) {
 /// Must not have a stack frame: the stack pointer is not set yet.
 #[cold]
 #[inline(never)]
-fn bootstrap(previous: usize) {
-    if previous == STATE_PLACING {
-        borrow_stack_for_report();
-        placement_reentered();
-    }
+fn bootstrap() {
     globals::set_state_address(STATE_PLACING);
     let (kind, base, end) = placement::place();
     if kind == 0 {

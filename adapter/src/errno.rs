@@ -46,6 +46,33 @@ pub const NOTSUP: Errno = Errno::new(58);
 pub const OVERFLOW: Errno = Errno::new(61);
 pub const SPIPE: Errno = Errno::new(70);
 
+/// `Result<usize, Errno>` packed into one `u64` (the count below bit 32,
+/// the errno above it), for the few functions that are not inlined and
+/// return a byte count: a `Result` of two words comes back through memory,
+/// and that alone gives every caller a stack frame.
+#[derive(Clone, Copy)]
+pub struct Counted(u64);
+
+impl From<Result<usize, Errno>> for Counted {
+    #[inline(always)]
+    fn from(result: Result<usize, Errno>) -> Counted {
+        match result {
+            Ok(count) => Counted(count as u64),
+            Err(errno) => Counted(u64::from(errno.code()) << 32),
+        }
+    }
+}
+
+impl Counted {
+    #[inline(always)]
+    pub fn get(self) -> Result<usize, Errno> {
+        match NonZeroU32::new((self.0 >> 32) as u32) {
+            None => Ok(self.0 as u32 as usize),
+            Some(code) => Err(Errno(code)),
+        }
+    }
+}
+
 /// Maps a `wasi:filesystem/types.error-code` (its enum index) to a P1 errno.
 ///
 /// The table is packed into 64-bit immediates, one byte per code, and read

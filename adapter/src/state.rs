@@ -13,7 +13,7 @@
 
 use crate::descriptors::{Descriptor, Descriptors, NO_SLOT};
 use crate::errno::{self, Errno};
-use crate::wasi::abi::Allocator;
+use crate::wasi::abi::{Allocator, ReturnArea};
 
 /// The head canary says whether the arena settled too, so that the fast
 /// path of every call is one comparison (`entry::enter`): "P1ADAPTR" once
@@ -39,6 +39,9 @@ pub struct State {
     /// Where the host's result allocations go; first after the canary, at
     /// `wasi::alloc::ALLOCATOR_OFFSET`.
     pub alloc: Allocator,
+    /// Where imports write their results (`wasi::alloc::return_area`), at
+    /// `wasi::alloc::RETURN_AREA_OFFSET`. Only the bindings touch it.
+    returns: ReturnArea<{ crate::wasi::RETURN_AREA_BYTES }>,
     pub placement: u32,
     pub arena_base: u32,
     pub arena_end: u32,
@@ -56,10 +59,16 @@ pub struct State {
     /// (see `pause`).
     pub pause: crate::pause::Pause,
     pub descriptors: Descriptors,
+    /// Where `_in` imports leave a record that their caller reads in place
+    /// while it makes other import calls (stats read alongside the
+    /// metadata hash): here rather than on the stack, so those callers need
+    /// no stack frame.
+    pub records: ReturnArea<{ crate::wasi::RECORD_AREA_BYTES }>,
     pub tail_canary: u64,
 }
 
 const _: () = assert!(core::mem::offset_of!(State, alloc) == crate::wasi::alloc::ALLOCATOR_OFFSET);
+const _: () = assert!(core::mem::offset_of!(State, returns) == crate::wasi::alloc::RETURN_AREA_OFFSET);
 
 /// Where an arena's parts are (see `placement::Arena`).
 pub struct ArenaBounds {

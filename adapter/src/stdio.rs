@@ -25,15 +25,17 @@ pub fn stdout_or_stderr(stream: &mut OutputStream, is_stdout: bool) -> u32 {
 /// `blocking-write-and-flush` accepts at most this many bytes per call.
 pub const STREAM_WRITE_CHUNK: usize = 4096;
 
-/// Writes all of `[buf, buf + len)` to a stream, in chunks the host accepts.
-pub fn write_stream(stream: u32, buf: usize, len: usize) -> Result<usize, Errno> {
+/// Writes all of `[buf, buf + len)` to a stream, in chunks the host
+/// accepts. All or an error: no count to return, so the result fits a
+/// register and callers need no stack frame for it.
+pub fn write_stream(stream: u32, buf: usize, len: usize) -> Result<(), Errno> {
     let mut done = 0;
     while done < len {
         let chunk = (len - done).min(STREAM_WRITE_CHUNK);
         write_chunk(stream, buf + done, chunk)?;
         done += chunk;
     }
-    Ok(done)
+    Ok(())
 }
 
 /// One `blocking-write-and-flush` (also of zero bytes, which still reaches

@@ -14,7 +14,7 @@
 use super::types::whence;
 use super::{iovec, store_u32, store_u64, Guest, HOSTCALL_BUDGET, HOST_READ_CHUNK};
 use crate::descriptors::{Descriptor, Position};
-use crate::errno::{self, Errno};
+use crate::errno::{self, Counted, Errno};
 use crate::state::State;
 use crate::stdio;
 use crate::wasi::abi::{Allocator, BufferPlan};
@@ -134,7 +134,7 @@ fn single(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, direction: Direc
     // `slot`, not `get`: `Target::of` turns a free, released or bad slot
     // into EBADF as it does any other descriptor of the wrong kind.
     let moved = match Target::of(state.descriptors.slot(fd)?, reading, None).ok()? {
-        Target::Stream(stream) if reading => read_stream(allocator, stream, buf, len, true),
+        Target::Stream(stream) if reading => read_stream(allocator, stream, buf, len, true).get(),
         Target::Stream(stream) => write_out(stream, buf, len),
         // Reads of an O_APPEND file are at the position like any other.
         #[cfg(not(feature = "proxy"))]
@@ -241,8 +241,8 @@ fn transfer(
         }
         // Block for the first bytes only; later iovecs take what is already
         // there, like readv(2).
-        Target::Stream(stream) if reading => read_stream(allocator, *stream, buf, len, done == 0),
-        Target::Stream(stream) => stdio::write_stream(*stream, buf, len),
+        Target::Stream(stream) if reading => read_stream(allocator, *stream, buf, len, done == 0).get(),
+        Target::Stream(stream) => stdio::write_stream(*stream, buf, len).map(|()| len),
         #[cfg(feature = "proxy")]
         Target::NoFile(_) => Ok(0),
     })?;
@@ -262,7 +262,8 @@ fn write_out(stream: u32, buf: usize, len: usize) -> Result<usize, Errno> {
         stdio::write_chunk(stream, buf, len)?;
         return Ok(len);
     }
-    stdio::write_stream(stream, buf, len)
+    stdio::write_stream(stream, buf, len)?;
+    Ok(len)
 }
 
 /// `fd_write` inside a host-started allocation: stdout and stderr are kept
@@ -296,7 +297,7 @@ pub fn fd_write_paused(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nwr
 /// read is asked again, a few times, before the native answer: on a host
 /// that keeps to the interface nothing changes, and on jco a program
 /// reading to the end sees the end instead of EINTR.
-fn read_stream(allocator: &mut Allocator, stream: u32, buf: usize, len: usize, blocking: bool) -> Result<usize, Errno> {
+fn read_stream(allocator: &mut Allocator, stream: u32, buf: usize, len: usize, blocking: bool) -> Counted {
     /// Blocking reads that returned nothing, asked again before EINTR.
     const EMPTY_BLOCKING_RETRIES: u32 = 8;
     let mut retries = 0;
@@ -307,7 +308,7 @@ fn read_stream(allocator: &mut Allocator, stream: u32, buf: usize, len: usize, b
         } else {
             streams::input_stream_read(&plan, stream, len as u64)
         };
-        return match result {
+        return Counted::from(match result {
             Ok(bytes) if bytes.len() == 0 && blocking => {
                 if len != 0 && retries < EMPTY_BLOCKING_RETRIES {
                     retries += 1;
@@ -318,7 +319,7 @@ fn read_stream(allocator: &mut Allocator, stream: u32, buf: usize, len: usize, b
             Ok(bytes) => Ok(bytes.len()),
             Err(StreamError::Closed) => Ok(0),
             Err(error) => Err(errno::from_stream_error(error)),
-        };
+        });
     }
 }
 

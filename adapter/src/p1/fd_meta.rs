@@ -199,7 +199,9 @@ pub fn fd_filestat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno
         Descriptor::Stdout { filetype, .. } => stdio(stdio::filetype(filetype, 1)),
         Descriptor::Stderr { filetype, .. } => stdio(stdio::filetype(filetype, 2)),
         #[cfg(not(feature = "proxy"))]
-        Descriptor::File { handle, .. } | Descriptor::Directory { handle, .. } => return files::filestat(handle.0, out),
+        Descriptor::File { handle, .. } | Descriptor::Directory { handle, .. } => {
+            return files::filestat(&mut state.records, handle.0, out)
+        }
         _ => return Err(errno::BADF),
     };
     stat.write(out);

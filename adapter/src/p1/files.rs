@@ -119,7 +119,7 @@ impl<'a> OpenFile<'a> {
         let result = if len == 0 {
             crate::stdio::write_chunk(stream, buf, 0).map(|()| 0)
         } else {
-            crate::stdio::write_stream(stream, buf, len)
+            crate::stdio::write_stream(stream, buf, len).map(|()| len)
         };
         if result.is_err() {
             self.append.close();
@@ -257,10 +257,10 @@ pub fn fdstat(handle: u32, kind: u8, guest_flags: u8, out: u32) -> Result<(), Er
 }
 
 /// `fd_filestat_get` of a file or directory: the host's stat, with the
-/// metadata hash as inode number.
-pub fn filestat(handle: u32, out: u32) -> Result<(), Errno> {
-    let mut area = ReturnArea::new();
-    let stat = fs::descriptor_stat_in(&mut area, handle).map_err(from_error_code)?;
+/// metadata hash as inode number. The stat stays in `records`
+/// (`State::records`) while the hash is asked for.
+pub fn filestat(records: &mut ReturnArea<{ crate::wasi::RECORD_AREA_BYTES }>, handle: u32, out: u32) -> Result<(), Errno> {
+    let stat = fs::descriptor_stat_in(records, handle).map_err(from_error_code)?;
     let hash = fs::descriptor_metadata_hash(handle).map_err(from_error_code)?;
     write_filestat(out, stat, hash.lower);
     Ok(())

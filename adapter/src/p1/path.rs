@@ -10,7 +10,7 @@ use crate::descriptors::{Descriptor, FsDescriptor, OutputStream, Position};
 use crate::errno::{self, from_error_code, Errno};
 use crate::memory;
 use crate::state::State;
-use crate::wasi::abi::{ReturnArea, ScratchPlan, Str};
+use crate::wasi::abi::{ScratchPlan, Str};
 use crate::wasi::filesystem::types::{self as fs, descriptor_flags, open_flags, path_flags};
 
 /// The directory handle behind `fd`; anything else is EBADF (native host).
@@ -121,8 +121,7 @@ pub fn path_filestat_get(state: &mut State, dirfd: u32, lookup: u32, path: u32, 
     let dir = dir_handle(state, dirfd)?;
     Paths::new(Guest::of(state)).check(path, path_len)?;
     let path = guest_path(path, path_len);
-    let mut area = ReturnArea::new();
-    let stat = fs::descriptor_stat_at_in(&mut area, dir, flags, path).map_err(from_error_code)?;
+    let stat = fs::descriptor_stat_at_in(&mut state.records, dir, flags, path).map_err(from_error_code)?;
     let hash = fs::descriptor_metadata_hash_at(dir, flags, path).map_err(from_error_code)?;
     files::write_filestat(out, stat, hash.lower);
     Ok(())
