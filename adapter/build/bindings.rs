@@ -657,7 +657,10 @@ impl Generator<'_> {
                 let payload = self.rust_type(t, Position::Result)?;
                 methods.push(format!(
                     "    /// The payload, if present; its bytes are not read otherwise.\n    \
-                     #[inline(always)]\n    pub fn some(&self) -> Option<{}> {{ unsafe {{ if *self.ptr() == 0 {{ None }} else {{ Some(self.field({offset})) }} }} }}\n",
+                     #[inline(always)]\n    pub fn some(&self) -> Option<{0}> {{ unsafe {{ if *self.ptr() == 0 {{ None }} else {{ Some(self.field({offset})) }} }} }}\n    \
+                     /// Whether the payload is present, and where it lies either way\n    \
+                     /// (absent, its bytes are whatever the return area held).\n    \
+                     #[inline(always)]\n    pub fn present_and_payload(&self) -> (bool, {0}) {{ unsafe {{ (*self.ptr() != 0, self.field({offset})) }} }}\n",
                     stored(&payload)
                 ));
             }

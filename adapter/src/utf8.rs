@@ -30,10 +30,15 @@ unsafe fn is_ascii(ptr: usize, len: usize) -> bool {
         // bytes take no loop.
         let last = ptr + len - 8;
         bits = word(ptr) | word(last);
-        let mut at = ptr + 8;
-        while at < last {
-            bits |= word(at);
-            at += 8;
+        // Tested on the length, which is at hand, rather than on the
+        // addresses the loop compares: two instructions fewer for the
+        // usual path.
+        if len > 16 {
+            let mut at = ptr + 8;
+            while at < last {
+                bits |= word(at);
+                at += 8;
+            }
         }
     } else if len >= 4 {
         bits = half(ptr) | half(ptr + len - 4);

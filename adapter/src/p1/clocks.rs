@@ -16,6 +16,17 @@ const NANOS_PER_SECOND: u64 = 1_000_000_000;
 /// library call of a hundred-odd instructions on wasm32.
 const MAX_SECONDS: u64 = u64::MAX / NANOS_PER_SECOND;
 
+/// Below this many seconds `fast_nanos` can neither overflow nor saturate,
+/// whatever the 32-bit nanoseconds hold.
+pub const FAST_SECONDS_LIMIT: u64 = MAX_SECONDS - 4;
+
+/// Seconds and nanoseconds as nanoseconds, for seconds below
+/// `FAST_SECONDS_LIMIT`.
+#[inline(always)]
+pub fn fast_nanos(seconds: u64, nanoseconds: u32) -> u64 {
+    seconds * NANOS_PER_SECOND + u64::from(nanoseconds)
+}
+
 /// Nanoseconds since the epoch, saturating (timestamps in stats, poll
 /// deadlines), as the native host computes them.
 pub fn saturating_nanos(time: wall_clock::Datetime) -> u64 {
