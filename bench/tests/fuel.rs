@@ -1,5 +1,7 @@
 //! CI check: our adapter's wasm instructions per call or run (fuel, exact) for the
-//! cheap workloads must stay within `TOLERANCE` of `bench/fuel-baseline.txt`.
+//! cheap workloads must stay within `TOLERANCE` of `bench/fuel-baseline.txt`,
+//! and at or below issue 8's bar where the workload has one (the tolerance
+//! alone would let a call that just meets its bar creep past it).
 //! Needs the adapters built (ci/build-adapters.sh) like the other tests.
 
 use adapter_bench::baseline::{self, Verdict, TOLERANCE};
@@ -17,12 +19,18 @@ fn adapter_fuel_per_call_stays_within_the_baseline() {
     let mut crept = Vec::new();
     let mut dropped = Vec::new();
     let mut missing = Vec::new();
+    let mut over_bar = Vec::new();
     for m in &measured {
         let name = m.workload.name;
         let ours = m
             .adapter_fuel(Way::Ours)
             .unwrap_or_else(|| panic!("our adapter failed {name}: {:?}", m.failures));
         let bar = m.workload.fuel_bar.map_or(String::new(), |b| format!("≤ {b}"));
+        if let Some(limit) = m.workload.fuel_bar {
+            if ours > limit as f64 {
+                over_bar.push(format!("{name}: {} wasm instructions per call, bar {limit}", format::fuel(ours)));
+            }
+        }
         let Some(&(_, expected)) = baseline.iter().find(|(n, _)| n == name) else {
             missing.push(name);
             continue;
@@ -68,6 +76,11 @@ fn adapter_fuel_per_call_stays_within_the_baseline() {
         missing.is_empty() && stale.is_empty(),
         "bench/fuel-baseline.txt does not match the CI workloads (missing: {missing:?}, unknown: {stale:?}); \
          rewrite it with: cargo run --release -p adapter-bench -- --write-baseline"
+    );
+    assert!(
+        over_bar.is_empty(),
+        "our adapter's fuel per call is above issue 8's bar:\n  {}",
+        over_bar.join("\n  ")
     );
     assert!(
         crept.is_empty(),
