@@ -52,7 +52,7 @@ pub fn generate(resolve: &Resolve, world: WorldId) -> Result<String> {
     }
     writeln!(
         out,
-        "\n/// Bytes of the shared return area (`alloc::return_area`): the largest\n\
+        "\n/// Bytes of the shared return area (`abi::return_area`): the largest\n\
          /// result any import without an `_in` variant writes.\n\
          pub const RETURN_AREA_BYTES: usize = {};\n\
          /// Bytes of the return area an `_in` variant takes from its caller:\n\
@@ -533,11 +533,11 @@ impl Generator<'_> {
                 }
                 // The shared return area, not one on the stack: these results
                 // are lifted before anything else can call an import
-                // (`alloc::return_area`), and the caller needs no stack frame.
+                // (`abi::return_area`), and the caller needs no stack frame.
                 self.return_area_bytes = self.return_area_bytes.max(size);
                 args.push("ret".into());
                 let call = format!(
-                    "let ret = crate::wasi::alloc::return_area();\n    import({});\n    <{rust} as Lift>::lift(ret)",
+                    "let ret = crate::wasi::abi::return_area();\n    import({});\n    <{rust} as Lift>::lift(ret)",
                     args.join(", ")
                 );
                 (rust, call)

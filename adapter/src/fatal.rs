@@ -102,13 +102,13 @@ pub fn begin(line: &mut Line) {
 pub fn end(line: &mut Line) -> ! {
     line.push_byte(b'\n');
     // Imports write their results to the shared return area in the state
-    // block (`wasi::alloc::return_area`), and a report may be about that
+    // block (`wasi::abi::return_area`), and a report may be about that
     // block: overwritten, or not placed yet (the global then holds 0 or 1,
     // and an area at 1 + offset is misaligned, which the host refuses).
     // The global is pointed so that the area is this frame's; the
     // instance traps right after.
     let mut area = ReturnArea::<{ crate::wasi::RETURN_AREA_BYTES }>::new();
-    crate::globals::set_state_address((area.ptr() as usize).wrapping_sub(crate::wasi::alloc::RETURN_AREA_OFFSET));
+    crate::globals::set_state_address((area.ptr() as usize).wrapping_sub(crate::wasi::abi::RETURN_AREA_OFFSET));
     let _ = streams::output_stream_blocking_write_and_flush(stderr::get_stderr(), line.text());
     core::arch::wasm32::unreachable()
 }

@@ -37,10 +37,10 @@ pub mod placement_kind {
 pub struct State {
     pub head_canary: u64,
     /// Where the host's result allocations go; first after the canary, at
-    /// `wasi::alloc::ALLOCATOR_OFFSET`.
+    /// `wasi::abi::ALLOCATOR_OFFSET`.
     pub alloc: Allocator,
-    /// Where imports write their results (`wasi::alloc::return_area`), at
-    /// `wasi::alloc::RETURN_AREA_OFFSET`. Only the bindings touch it.
+    /// Where imports write their results (`wasi::abi::return_area`), at
+    /// `wasi::abi::RETURN_AREA_OFFSET`. Only the bindings touch it.
     returns: ReturnArea<{ crate::wasi::RETURN_AREA_BYTES }>,
     pub placement: u32,
     pub arena_base: u32,
@@ -67,8 +67,8 @@ pub struct State {
     pub tail_canary: u64,
 }
 
-const _: () = assert!(core::mem::offset_of!(State, alloc) == crate::wasi::alloc::ALLOCATOR_OFFSET);
-const _: () = assert!(core::mem::offset_of!(State, returns) == crate::wasi::alloc::RETURN_AREA_OFFSET);
+const _: () = assert!(core::mem::offset_of!(State, alloc) == crate::wasi::abi::ALLOCATOR_OFFSET);
+const _: () = assert!(core::mem::offset_of!(State, returns) == crate::wasi::abi::RETURN_AREA_OFFSET);
 
 /// Where an arena's parts are (see `placement::Arena`).
 pub struct ArenaBounds {

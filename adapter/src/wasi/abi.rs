@@ -137,6 +137,30 @@ impl<'r, T> Stored<'r, T> {
     }
 }
 
+/// Where the adapter's state block keeps its `abi::Allocator`: right after
+/// the 8-byte head canary (`state::State` asserts it).
+pub const ALLOCATOR_OFFSET: usize = 8;
+
+/// Where the state block keeps the shared return area, right after the
+/// allocator (`state::State` asserts it): `RETURN_AREA_BYTES`, 8-aligned.
+pub const RETURN_AREA_OFFSET: usize =
+    (ALLOCATOR_OFFSET + core::mem::size_of::<Allocator>() + 7) & !7;
+
+/// The return area of every import whose result is lifted as soon as the
+/// import returns (all but the `_in` variants, whose callers lend theirs).
+/// One area serves them all, in the state block rather than on the stack,
+/// so their callers need no stack frame. Sound because no import call can
+/// begin while another one's result waits there: between an import's
+/// return and the lift the adapter runs no code of anybody's, and during
+/// an import the host runs only `cabi_import_realloc`, which calls none;
+/// a P1 call the guest makes from inside a host-started allocation of its
+/// own is paused and calls none either (`pause`), and if it were not, the
+/// host would trap it before it got here.
+#[inline(always)]
+pub fn return_area() -> *mut u8 {
+    (crate::globals::state_address() + RETURN_AREA_OFFSET) as *mut u8
+}
+
 /// Where an import with more than one flat result writes it: `N` bytes,
 /// aligned for every WASI 0.2 type. Left uninitialised: the host writes
 /// every byte that is read back.

@@ -14,34 +14,10 @@
 //! handed down from an export: the host calls it in the middle of an import
 //! call, while the caller holds `&Allocator` (hence its `UnsafeCell`).
 
-use super::abi::{Cells, Spill};
+use super::abi::{Cells, Spill, ALLOCATOR_OFFSET};
 use crate::memory::{self, PAGE_SIZE};
 
-/// Where the adapter's state block keeps its `abi::Allocator`: right after
-/// the 8-byte head canary (`state::State` asserts it).
-pub const ALLOCATOR_OFFSET: usize = 8;
-
-/// Where the state block keeps the shared return area, right after the
-/// allocator (`state::State` asserts it): `RETURN_AREA_BYTES`, 8-aligned.
-pub const RETURN_AREA_OFFSET: usize =
-    align_up(ALLOCATOR_OFFSET + core::mem::size_of::<super::abi::Allocator>(), 8);
-
-/// The return area of every import whose result is lifted as soon as the
-/// import returns (all but the `_in` variants, whose callers lend theirs).
-/// One area serves them all, in the state block rather than on the stack,
-/// so their callers need no stack frame. Sound because no import call can
-/// begin while another one's result waits there: between an import's
-/// return and the lift the adapter runs no code of anybody's, and during
-/// an import the host runs only `cabi_import_realloc`, which calls none;
-/// a P1 call the guest makes from inside a host-started allocation of its
-/// own is paused and calls none either (`pause`), and if it were not, the
-/// host would trap it before it got here.
-#[inline(always)]
-pub fn return_area() -> *mut u8 {
-    (crate::globals::state_address() + RETURN_AREA_OFFSET) as *mut u8
-}
-
-const fn align_up(value: usize, align: usize) -> usize {
+fn align_up(value: usize, align: usize) -> usize {
     (value + align - 1) & !(align - 1)
 }
 
