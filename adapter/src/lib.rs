@@ -42,6 +42,8 @@ mod preopens;
 mod state;
 mod stdio;
 mod tripwire;
+// Paths are its only users; the proxy flavour has none.
+#[cfg_attr(feature = "proxy", allow(dead_code))]
 mod utf8;
 mod wasi;
 

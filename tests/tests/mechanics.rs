@@ -23,6 +23,7 @@ const IMPORTS: &str = r#"
   (import "wasi_snapshot_preview1" "sock_shutdown" (func $sock_shutdown (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "environ_sizes_get" (func $environ_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
   ;; "ok\n" and an iovec pointing at it.
   (data (i32.const 0x400) "ok\n")
@@ -120,6 +121,37 @@ fn paused_monotonic_clock_stands_still() {
         (call $check (i64.eq (call $now) (local.get $paused)) (i32.const 21))
         (call $set_paused (i32.const 0))
         (call $check (i64.ge_u (call $now) (local.get $paused)) (i32.const 22))
+        "#,
+    );
+    assert_passed(&outcome);
+}
+
+/// A paused poll "sleeps" by moving the paused clocks on
+/// (docs/reentrancy.md). Right after the pause the host's clock is behind
+/// that: the unpaused reads answer the paused time instead (`Pause::ahead`),
+/// so the guest never sees the monotonic clock go back.
+#[test]
+fn the_monotonic_clock_never_goes_back_after_a_paused_poll() {
+    let outcome = run_guest(
+        r#"
+        (local $before i64)
+        (local $after i64)
+        (drop (call $now))
+        (call $set_paused (i32.const 1))
+        (local.set $before (call $now))
+        ;; one subscription at 0x800: the monotonic clock, 10 s from now
+        (i32.store8 (i32.const 0x808) (i32.const 0))
+        (i32.store (i32.const 0x810) (i32.const 1))
+        (i64.store (i32.const 0x818) (i64.const 10000000000))
+        (i64.store (i32.const 0x820) (i64.const 0))
+        (i32.store16 (i32.const 0x828) (i32.const 0))
+        (call $check (i32.eqz (call $poll (i32.const 0x800) (i32.const 0x900) (i32.const 1) (i32.const 0x940))) (i32.const 90))
+        (call $check (i32.eq (i32.load (i32.const 0x940)) (i32.const 1)) (i32.const 91))
+        (local.set $after (call $now))
+        (call $check (i64.ge_u (i64.sub (local.get $after) (local.get $before)) (i64.const 10000000000)) (i32.const 92))
+        (call $set_paused (i32.const 0))
+        (call $check (i64.ge_u (call $now) (local.get $after)) (i32.const 93))
+        (call $check (i64.ge_u (call $now) (local.get $after)) (i32.const 94))
         "#,
     );
     assert_passed(&outcome);
