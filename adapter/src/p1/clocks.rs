@@ -16,8 +16,9 @@ const NANOS_PER_SECOND: u64 = 1_000_000_000;
 /// library call of a hundred-odd instructions on wasm32.
 const MAX_SECONDS: u64 = u64::MAX / NANOS_PER_SECOND;
 
-/// Below this many seconds `fast_nanos` can neither overflow nor saturate,
-/// whatever the 32-bit nanoseconds hold.
+/// Below this many seconds (four below `MAX_SECONDS`) `fast_nanos` can
+/// neither overflow nor saturate, whatever the 32-bit nanoseconds hold;
+/// only the last few seconds need the checks.
 pub const FAST_SECONDS_LIMIT: u64 = MAX_SECONDS - 4;
 
 /// Seconds and nanoseconds as nanoseconds, for seconds below
@@ -30,13 +31,10 @@ pub fn fast_nanos(seconds: u64, nanoseconds: u32) -> u64 {
 /// Nanoseconds since the epoch, saturating (timestamps in stats, poll
 /// deadlines), as the native host computes them.
 pub fn saturating_nanos(time: wall_clock::Datetime) -> u64 {
-    // Four seconds below `MAX_SECONDS` neither the product nor the sum
-    // can overflow, whatever the 32-bit nanoseconds hold; only the last
-    // few seconds need the checks.
-    if time.seconds >= MAX_SECONDS - 4 {
+    if time.seconds >= FAST_SECONDS_LIMIT {
         return saturating_nanos_at_limit(time);
     }
-    time.seconds * NANOS_PER_SECOND + u64::from(time.nanoseconds)
+    fast_nanos(time.seconds, time.nanoseconds)
 }
 
 /// `saturating_nanos` of a datetime read where the host left it; the
@@ -45,8 +43,8 @@ pub fn saturating_nanos(time: wall_clock::Datetime) -> u64 {
 #[inline(always)]
 pub fn saturating_nanos_in(time: Stored<wall_clock::Datetime>) -> u64 {
     let seconds = time.seconds().get();
-    if seconds < MAX_SECONDS - 4 {
-        return seconds * NANOS_PER_SECOND + u64::from(time.nanoseconds().get());
+    if seconds < FAST_SECONDS_LIMIT {
+        return fast_nanos(seconds, time.nanoseconds().get());
     }
     saturating_nanos_at_limit(time.get())
 }
