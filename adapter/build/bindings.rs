@@ -535,10 +535,11 @@ impl Generator<'_> {
                 // are lifted before anything else can call an import
                 // (`abi::return_area`), and the caller needs no stack frame.
                 self.return_area_bytes = self.return_area_bytes.max(size);
-                args.push("ret".into());
+                let mut call_args = args.clone();
+                call_args.push("ret".into());
                 let call = format!(
                     "let ret = crate::wasi::abi::return_area();\n    import({});\n    <{rust} as Lift>::lift(ret)",
-                    args.join(", ")
+                    call_args.join(", ")
                 );
                 (rust, call)
             }
@@ -599,10 +600,9 @@ impl Generator<'_> {
         // One size for all, so that one area (`State::records`) serves them.
         self.record_area_bytes = self.record_area_bytes.max(size);
         params.insert(0, "ret: &'r mut ReturnArea<{ crate::wasi::RECORD_AREA_BYTES }>".to_string());
-        // The last argument is the return area: the caller's here, not the
-        // shared one.
+        // The caller's return area, not the shared one.
         let mut args = args.to_vec();
-        *args.last_mut().expect("a return area argument") = "ret.ptr()".into();
+        args.push("ret.ptr()".into());
         let mut out = String::new();
         writeln!(out, "/// `{}`, leaving its record in the caller's return area", func.name)?;
         writeln!(

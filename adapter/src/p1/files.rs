@@ -48,17 +48,7 @@ pub fn write_filestat(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
     let nanos = |(present, time): (bool, Stored<Datetime>), seconds: u64| {
         if present { super::clocks::fast_nanos(seconds, time.nanoseconds().get()) } else { 0 }
     };
-    Filestat {
-        dev: 1,
-        ino,
-        filetype: filetype::from_descriptor_type(stat.r#type().get()),
-        nlink: stat.link_count().get(),
-        size: stat.size().get(),
-        atim: nanos(a, a_seconds),
-        mtim: nanos(m, m_seconds),
-        ctim: nanos(c, c_seconds),
-    }
-    .write(out)
+    filestat_of(stat, ino, [nanos(a, a_seconds), nanos(m, m_seconds), nanos(c, c_seconds)]).write(out)
 }
 
 /// `write_filestat` when a timestamp's seconds are too large for the fast
@@ -66,17 +56,26 @@ pub fn write_filestat(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
 #[cold]
 #[inline(never)]
 fn write_filestat_exact(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
+    let times =
+        [nanos(stat.data_access_timestamp()), nanos(stat.data_modification_timestamp()), nanos(stat.status_change_timestamp())];
+    filestat_of(stat, ino, times).write(out)
+}
+
+/// The P1 `filestat` of a host stat, `ino` and the three timestamps (access,
+/// modification, status change) as nanoseconds; device 1, like the native
+/// host.
+#[inline(always)]
+fn filestat_of(stat: Stored<DescriptorStat>, ino: u64, [atim, mtim, ctim]: [u64; 3]) -> Filestat {
     Filestat {
         dev: 1,
         ino,
         filetype: filetype::from_descriptor_type(stat.r#type().get()),
         nlink: stat.link_count().get(),
         size: stat.size().get(),
-        atim: nanos(stat.data_access_timestamp()),
-        mtim: nanos(stat.data_modification_timestamp()),
-        ctim: nanos(stat.status_change_timestamp()),
+        atim,
+        mtim,
+        ctim,
     }
-    .write(out)
 }
 
 /// The P1 filetype of an open host descriptor.
