@@ -63,7 +63,7 @@ pub fn build(program: &str, go_release: Option<&str>) -> Result<Vec<u8>> {
     std::fs::create_dir_all(&out_dir)?;
     let wasm: PathBuf = out_dir.join(format!("{program}-{key}.wasm"));
     if !wasm.exists() {
-        let tmp = out_dir.join(format!("{program}.tmp-{}", std::process::id()));
+        let tmp = paths::build_tmp(&wasm);
         let status = go(release)
             .args(["build", "-trimpath", "-buildmode=c-shared", "-o"])
             .arg(&tmp)

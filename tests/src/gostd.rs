@@ -128,8 +128,7 @@ pub fn build(go: Toolchain, pkg: &str) -> Result<TestBinary> {
     if wasm.exists() && std::fs::read_to_string(&key_file).ok().as_deref() == Some(key.as_str()) {
         return Ok(TestBinary::Built(wasm));
     }
-    // Unique temporary name: tests build in parallel.
-    let tmp = dir.join(format!("{stem}.test.wasm.tmp-{}", std::process::id()));
+    let tmp = paths::build_tmp(&wasm);
     let mut cmd = build_command(go, pkg, &tmp)?;
     let out = cmd.output().with_context(|| format!("spawning {cmd:?}"))?;
     if !out.status.success() {

@@ -37,3 +37,16 @@ pub fn adapter_dir() -> PathBuf {
         None => workspace_root().join("target").join("adapters"),
     }
 }
+
+/// A temporary path next to `target` for one build to write before it is
+/// renamed into place. Unique per process and per call: tests in one
+/// process build the same program concurrently, and each must rename its
+/// own output (a shared name lets the second rename find nothing).
+pub fn build_tmp(target: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp-{}-{n}", std::process::id()));
+    target.with_file_name(name)
+}

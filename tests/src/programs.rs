@@ -50,12 +50,7 @@ pub fn build(toolchain: Toolchain, case: &str) -> Result<Program> {
         return Ok(Program::Built(bytes));
     }
 
-    // Unique temporary name: tests build in parallel.
-    let tmp = out_dir.join(format!(
-        "{case}.wasm.tmp-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
+    let tmp = paths::build_tmp(&wasm);
     match toolchain {
         Toolchain::Rust => build_rust(case, &tmp)?,
         _ => run(&mut build_command(toolchain, case, &tmp))?,

@@ -63,7 +63,7 @@ pub fn build(case: &str) -> Result<Vec<u8>> {
     std::fs::create_dir_all(&out_dir)?;
     let wasm = out_dir.join(format!("{case}-{key}.wasm"));
     if !wasm.exists() {
-        let tmp = out_dir.join(format!("{case}.tmp-{}", std::process::id()));
+        let tmp = paths::build_tmp(&wasm);
         let status = toolchain::go_command(toolchain::Toolchain::Go)
             .args(["build", "-trimpath", "-buildmode=c-shared", "-o"])
             .arg(&tmp)
