@@ -3,11 +3,14 @@
 //! It produces two things Rust cannot express on its own:
 //!
 //! 1. `adapter-globals.o`, a relocatable wasm object that defines the
-//!    adapter's own wasm global (`adapter_state`) and tiny accessor functions
-//!    for it and for the linker's `__stack_pointer`. Rust has no way to declare
-//!    a wasm global or to read/write one, but the adapter cannot keep anything
-//!    in static memory (the memory belongs to the main module and data
-//!    segments are forbidden), so its one root pointer must live in a global.
+//!    adapter's own wasm globals (`adapter_state`, `adapter_placement_hint`)
+//!    and tiny accessor functions for them and for the linker's
+//!    `__stack_pointer`. Rust has no way to declare a wasm global or to
+//!    read/write one, but the adapter cannot keep anything in static memory
+//!    (the memory belongs to the main module and data segments are
+//!    forbidden), so its one root pointer must live in a global; the hint
+//!    must be a global so that a converter can set it in the adapter's bytes
+//!    (src/placement_hint.rs).
 //!    The `object` crate cannot write wasm objects, so this uses
 //!    `wasm-encoder` plus a hand-written `reloc.CODE` section.
 //! 2. `wasi-bindings.rs`, the typed WASI 0.2 imports, generated from the
@@ -22,6 +25,9 @@ use std::path::{Path, PathBuf};
 
 #[path = "build/bindings.rs"]
 mod bindings;
+#[path = "src/placement_hint.rs"]
+#[allow(dead_code)]
+mod placement_hint;
 
 use wasm_encoder::{
     CodeSection, ConstExpr, CustomSection, EntityType, FunctionSection, GlobalSection, GlobalType,
@@ -105,15 +111,19 @@ struct Accessor {
 }
 
 /// Builds the relocatable object. Layout of its global index space: global 0
-/// is the imported (undefined) `__stack_pointer`, global 1 is `adapter_state`.
+/// is the imported (undefined) `__stack_pointer`, global 1 is `adapter_state`,
+/// global 2 is `adapter_placement_hint`.
 fn globals_object() -> Vec<u8> {
     const SYM_STACK_POINTER: u32 = 0;
     const SYM_STATE: u32 = 1;
+    const SYM_HINT: u32 = 2;
     let accessors = [
         Accessor { name: "adapter_stack_pointer_get", global_symbol: SYM_STACK_POINTER, is_setter: false },
         Accessor { name: "adapter_stack_pointer_set", global_symbol: SYM_STACK_POINTER, is_setter: true },
         Accessor { name: "adapter_state_get", global_symbol: SYM_STATE, is_setter: false },
         Accessor { name: "adapter_state_set", global_symbol: SYM_STATE, is_setter: true },
+        Accessor { name: "adapter_placement_hint_get", global_symbol: SYM_HINT, is_setter: false },
+        Accessor { name: "adapter_placement_hint_set", global_symbol: SYM_HINT, is_setter: true },
     ];
 
     let mut types = TypeSection::new();
@@ -136,6 +146,10 @@ fn globals_object() -> Vec<u8> {
     globals.global(
         GlobalType { val_type: ValType::I32, mutable: true, shared: false },
         &ConstExpr::i32_const(0),
+    );
+    globals.global(
+        GlobalType { val_type: ValType::I32, mutable: true, shared: false },
+        &ConstExpr::i32_const(placement_hint::UNKNOWN),
     );
 
     // Function bodies are written by hand so that every global index is a
@@ -161,13 +175,18 @@ fn globals_object() -> Vec<u8> {
         code.raw(&body);
     }
 
-    // Symbols: the two globals first (indices used above), then the functions.
+    // Symbols: the three globals first (indices used above), then the functions.
     let mut symbols = SymbolTable::new();
     symbols.global(SymbolTable::WASM_SYM_UNDEFINED, 0, None);
     symbols.global(
         SymbolTable::WASM_SYM_BINDING_LOCAL,
         1,
         Some("adapter_state"),
+    );
+    symbols.global(
+        SymbolTable::WASM_SYM_BINDING_LOCAL,
+        2,
+        Some("adapter_placement_hint"),
     );
     for (index, accessor) in accessors.iter().enumerate() {
         symbols.function(SymbolTable::WASM_SYM_VISIBILITY_HIDDEN, index as u32, Some(accessor.name));

@@ -6,6 +6,8 @@ extern "C" {
     fn adapter_state_set(state: usize);
     fn adapter_stack_pointer_get() -> usize;
     fn adapter_stack_pointer_set(sp: usize);
+    fn adapter_placement_hint_get() -> i32;
+    fn adapter_placement_hint_set(hint: i32);
 }
 
 /// Value of the state global while the arena is being placed.
@@ -36,4 +38,21 @@ pub fn stack_pointer() -> usize {
 #[inline(always)]
 pub unsafe fn set_stack_pointer(sp: usize) {
     adapter_stack_pointer_set(sp)
+}
+
+/// The placement hint a converter may have set (`placement_hint`), read
+/// once by the first call; `UNKNOWN` in an adapter spliced in unchanged.
+#[inline(always)]
+pub fn placement_hint() -> i32 {
+    // SAFETY: a plain `global.get`.
+    unsafe { adapter_placement_hint_get() }
+}
+
+/// Marks the hint as used. Nothing reads it again; the write is what keeps
+/// the global a global: wasm-opt would fold a global that is never written
+/// into its initial value, and the value would no longer be there to set.
+#[inline(always)]
+pub fn consume_placement_hint() {
+    // SAFETY: a plain `global.set`.
+    unsafe { adapter_placement_hint_set(0) }
 }

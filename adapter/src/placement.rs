@@ -18,6 +18,7 @@
 //! a stack frame: only scalar locals and raw memory accesses.
 
 use crate::memory::{self, PAGE_SIZE};
+use crate::{globals, placement_hint};
 use crate::state::{placement_kind, State};
 
 /// The Go linker's lowest data address (`wasmMinDataAddr` in
@@ -111,10 +112,19 @@ fn align16(n: usize) -> usize {
 
 /// Decides where the arena goes; returns `(kind, base, end)`, with kind 0
 /// when memory cannot grow (a base of 0 is valid: a module whose memory
-/// starts empty gets its arena at address 0). Needs no stack.
+/// starts empty gets its arena at address 0). A converter's hint, when
+/// there is one, answers whether the module is Go; otherwise memory is
+/// read (`is_go_module`). Needs no stack.
 #[inline(always)]
 pub fn place() -> (u32, usize, usize) {
-    if is_go_module() {
+    let hint = globals::placement_hint();
+    globals::consume_placement_hint();
+    let go = match hint {
+        placement_hint::GO => true,
+        placement_hint::NOT_GO => false,
+        _ => is_go_module(),
+    };
+    if go {
         return (placement_kind::LOW_MEMORY, LOW_ARENA_BASE, GO_FIRST_DATA_ADDRESS);
     }
     match grow_arena() {

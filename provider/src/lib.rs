@@ -31,3 +31,10 @@ pub const WASI_SNAPSHOT_PREVIEW1_COMMAND_EXIT_WITH_CODE_ADAPTER: &[u8] =
 /// The reactor adapter passing the exact `proc_exit` code (see above).
 pub const WASI_SNAPSHOT_PREVIEW1_REACTOR_EXIT_WITH_CODE_ADAPTER: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/reactor-exit-with-code.wasm"));
+
+/// The values of the adapters' placement hint, which a tool that knows
+/// whether the main module was built by Go may set in an adapter's bytes
+/// before splicing it in (`p1-convert` does; the adapter then skips looking
+/// for Go in memory at its first call).
+#[path = "../../adapter/src/placement_hint.rs"]
+pub mod placement_hint;

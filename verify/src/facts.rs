@@ -37,6 +37,8 @@ pub(crate) struct ModuleFacts<'a> {
     pub defined_tables: u32,
     pub defined_tags: u32,
     pub defined_globals: Vec<GlobalType>,
+    /// For each defined global, its initial value if that is an `i32.const`.
+    pub global_i32_inits: Vec<Option<i32>>,
     /// Segment counts; `None` when the section is absent.
     pub data_segments: Option<u32>,
     pub element_segments: Option<u32>,
@@ -75,7 +77,14 @@ impl<'a> ModuleFacts<'a> {
                 Payload::TagSection(reader) => facts.defined_tags = reader.count(),
                 Payload::GlobalSection(reader) => {
                     for global in reader {
-                        facts.defined_globals.push(global?.ty);
+                        let global = global?;
+                        facts.defined_globals.push(global.ty);
+                        let mut ops = global.init_expr.get_operators_reader();
+                        let init = match (ops.read()?, ops.read()?) {
+                            (wasmparser::Operator::I32Const { value }, wasmparser::Operator::End) => Some(value),
+                            _ => None,
+                        };
+                        facts.global_i32_inits.push(init);
                     }
                 }
                 Payload::ExportSection(reader) => {

@@ -73,6 +73,9 @@ pub enum Violation {
         index: u32,
         name: String,
     },
+    PlacementHintGlobals {
+        found: usize,
+    },
 
     // Exports.
     MissingExport {
@@ -156,6 +159,10 @@ impl fmt::Display for Violation {
             ForbiddenGlobalName { index, name } => write!(
                 f,
                 "name section names global {index} `{name}`, a name wit-component looks up to inject a stack allocation"
+            ),
+            PlacementHintGlobals { found } => write!(
+                f,
+                "{found} globals start at the placement hint's UNKNOWN value, expected exactly 1 (converters set the hint there)"
             ),
             MissingExport { name } => write!(f, "missing export `{name}`"),
             UnexpectedExport { name, kind } => write!(f, "unexpected {kind} export `{name}`"),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{violations_of, TestModule};
+use common::{violations_of, TestModule, HINT_GLOBAL};
 use verify::{Build, Flavour, VerifyError, Violation};
 
 fn command() -> TestModule {
@@ -288,6 +288,7 @@ fn global_named_stack_pointer() {
     let module = command().globals(&[
         "(global $__stack_pointer (mut i32) (i32.const 0))",
         "(global $allocation_state (mut i32) (i32.const 0))",
+        HINT_GLOBAL,
     ]);
     assert_eq!(
         module.violations(),
@@ -306,19 +307,30 @@ fn global_named_stack_pointer() {
     let named = command().globals(&[
         "(global $state (mut i32) (i32.const 0))",
         "(global $sp (mut i32) (i32.const 0))",
+        HINT_GLOBAL,
     ]);
     assert_eq!(named.violations(), []);
 }
 
 #[test]
-fn third_global() {
+fn fourth_global() {
     let module = command().global("(global (mut i32) (i32.const 0))");
     let expected = Violation::GlobalCount {
-        found: 3,
-        expected: 2,
+        found: 4,
+        expected: 3,
     };
-    assert_eq!(expected.to_string(), "defines 3 globals, expected 2");
+    assert_eq!(expected.to_string(), "defines 4 globals, expected 3");
     assert_eq!(module.violations(), [expected]);
+}
+
+#[test]
+fn exactly_one_placement_hint() {
+    let none = command().globals(&["(global (mut i32) (i32.const 0))"; 3]);
+    assert_eq!(none.violations(), [Violation::PlacementHintGlobals { found: 0 }]);
+    let two = command().globals(&["(global (mut i32) (i32.const 0))", HINT_GLOBAL, HINT_GLOBAL]);
+    let violations = two.violations();
+    assert_eq!(violations, [Violation::PlacementHintGlobals { found: 2 }]);
+    assert!(violations[0].to_string().starts_with("2 globals start at the placement hint's UNKNOWN value"));
 }
 
 #[test]
@@ -326,6 +338,7 @@ fn mistyped_global() {
     let module = command().globals(&[
         "(global (mut i32) (i32.const 0))",
         "(global i64 (i64.const 0))",
+        HINT_GLOBAL,
     ]);
     let violations = module.violations();
     assert_eq!(violations.len(), 1, "{violations:?}");
@@ -408,8 +421,8 @@ fn every_violation_is_collected() {
                 name: owned("foo")
             },
             Violation::GlobalCount {
-                found: 3,
-                expected: 2
+                found: 4,
+                expected: 3
             },
             Violation::MissingExport {
                 name: owned("fd_read")

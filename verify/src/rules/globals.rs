@@ -6,9 +6,14 @@ use wasmparser::{GlobalType, ValType};
 use crate::facts::ModuleFacts;
 use crate::{Build, Violation};
 
-/// The globals the adapter defines, in index order. Update this table when
-/// the adapter's design changes.
-const EXPECTED_GLOBALS: &[GlobalType] = &[MUT_I32, MUT_I32];
+#[path = "../../../adapter/src/placement_hint.rs"]
+#[allow(dead_code)]
+mod placement_hint;
+
+/// The globals the adapter defines, in index order: the stack pointer, the
+/// state address, the placement hint. Update this table when the adapter's
+/// design changes.
+const EXPECTED_GLOBALS: &[GlobalType] = &[MUT_I32, MUT_I32, MUT_I32];
 
 /// wit-component looks these names up in the `name` section; finding both a
 /// mutable i32 `__stack_pointer` and `allocation_state` makes it inject a
@@ -41,6 +46,12 @@ pub(super) fn check(facts: &ModuleFacts, _: Build, out: &mut Vec<Violation>) {
                 expected: *expected,
             });
         }
+    }
+    // A converter finds the placement hint by its initial value, so exactly
+    // one global may have it.
+    let hints = facts.global_i32_inits.iter().filter(|init| **init == Some(placement_hint::UNKNOWN)).count();
+    if hints != 1 {
+        out.push(Violation::PlacementHintGlobals { found: hints });
     }
     for global in &facts.global_names {
         if FORBIDDEN_GLOBAL_NAMES.contains(&global.name) {
