@@ -1,11 +1,11 @@
 //! The whole conversion, as the command line runs it: inspect, pick the
 //! flavour and adapter, check the imports, embed the world, wrap the
-//! allocator, encode.
+//! allocator, set the adapter's placement hint, encode.
 
 use crate::flavour::{self, Flavour};
 use crate::imports::{check_imports, list};
 use crate::inspect::{inspect, ModuleInfo};
-use crate::{encode, realloc, world};
+use crate::{encode, placement, realloc, world};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
@@ -59,7 +59,8 @@ pub fn convert(module: &[u8], options: &Options) -> Result<Converted> {
             None => nothing_to_wrap = true,
         }
     }
-    let component = encode(&module, adapter)?;
+    let adapter = placement::with_placement_hint(adapter, &module)?;
+    let component = encode(&module, &adapter)?;
     Ok(Converted { component, flavour, nothing_to_wrap })
 }
 

@@ -9,6 +9,8 @@
 //!   code (a garbage collection) safe inside host-started allocations,
 //!   without any cooperation from the guest;
 //! * [`embed_world`]: the component type a reactor's exports need;
+//! * [`with_placement_hint`]: tells the adapter whether the module is Go, so
+//!   its first call need not read memory to find out;
 //! * [`encode`]: splices an adapter in, as `wasm-tools component new --adapt`
 //!   does.
 
@@ -16,6 +18,7 @@ mod convert;
 mod flavour;
 mod imports;
 mod inspect;
+mod placement;
 mod realloc;
 mod world;
 
@@ -25,6 +28,7 @@ pub use convert::{convert, Converted, Options};
 pub use flavour::{adapter, built_in_adapters, Flavour};
 pub use imports::check_imports;
 pub use inspect::{inspect, ModuleInfo};
+pub use placement::{hint_offset, recognise, with_placement_hint, Recognised};
 pub use realloc::{check_realloc_type, wrap_realloc, PAUSE_BEGIN, PAUSE_END, REALLOC_EXPORTS};
 pub use world::{embed_world, embed_world_from_path};
 
@@ -34,7 +38,9 @@ pub fn flavour_of(module: &[u8]) -> Result<Flavour> {
 }
 
 /// Splices `adapter` into `module` (which must carry its component type if
-/// it exports anything beyond `_start`/`_initialize`).
+/// it exports anything beyond `_start`/`_initialize`), unchanged, as
+/// `wasm-tools component new --adapt` does; [`convert`] sets the adapter's
+/// placement hint first ([`with_placement_hint`]).
 pub fn encode(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
     wit_component::ComponentEncoder::default()
         .module(module)

@@ -10,7 +10,7 @@ use adapter_tests::programs::{self, Program};
 use adapter_tests::reactor;
 use adapter_tests::toolchain::Toolchain;
 use common::{convert, notice, surface};
-use p1_convert::Flavour;
+use p1_convert::{Flavour, Recognised};
 
 const RUN: &str = "wasi:cli/run@0.2.0";
 
@@ -28,6 +28,9 @@ fn program(toolchain: Toolchain, case: &str) -> Option<Vec<u8>> {
 fn command_becomes_a_cli_run_component(toolchain: Toolchain) {
     let Some(module) = program(toolchain, "hello") else { return };
     assert_eq!(p1_convert::flavour_of(&module).unwrap(), Flavour::Command);
+    let go = matches!(toolchain, Toolchain::Go | Toolchain::GoOld);
+    let expected = if go { Recognised::Go } else { Recognised::NotGo };
+    assert_eq!(p1_convert::recognise(&module).unwrap(), Some(expected), "{toolchain:?}");
     let component = surface(&convert(&module, &[]));
     assert!(component.exports.iter().any(|e| e == RUN), "{toolchain:?}: exports {:?}", component.exports);
     assert!(component.imports.iter().any(|i| i.starts_with("wasi:filesystem/")), "{:?}", component.imports);

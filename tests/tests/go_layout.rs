@@ -10,6 +10,9 @@
 //! * the 128 KiB after the header (where four probes would have read zero
 //!   had the header been below the scan's start) are dense: at most 1%
 //!   zero words (measured: at most 0.08%).
+//!
+//! It also checks that `p1-convert`'s static test, which sets the adapter's
+//! placement hint, recognises each build as Go.
 
 use adapter_tests::programs::{self, Program};
 use adapter_tests::report;
@@ -85,6 +88,8 @@ fn go_layout_keeps_what_the_adapters_probe_relies_on() {
             };
             let image = data_image(&wasm);
             let name = format!("{}/{case}", toolchain.label());
+            // The converter's static test (its placement hint) agrees.
+            assert_eq!(p1_convert::recognise(&wasm).unwrap(), Some(p1_convert::Recognised::Go), "{name}");
             assert!(
                 image[..GO_FIRST_DATA_ADDRESS.min(image.len())].iter().all(|&b| b == 0),
                 "{name}: data below {GO_FIRST_DATA_ADDRESS}"
