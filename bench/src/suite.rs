@@ -132,7 +132,7 @@ impl Suite {
         let workload = *workload;
         move |n| {
             let mut args = match workload.program {
-                Program::RustGuest => {
+                Program::RustGuest | Program::RustGuestDropIn => {
                     vec!["p1-bench-guest".to_string(), workload.name.to_string(), n.to_string()]
                 }
                 Program::Go(name) => vec![name.to_string()],
@@ -160,7 +160,7 @@ impl Suite {
     fn ways(&mut self, program: Program, metering: Metering) -> Result<Vec<(Way, &Prepared)>> {
         if !self.artifacts.contains_key(&program) {
             let module = programs::build(program)?;
-            let artifacts = Artifacts::new(module, &self.wasmtime_adapter, &self.our_adapter)
+            let artifacts = Artifacts::new(module, &self.wasmtime_adapter, &self.our_adapter, program.hinted())
                 .with_context(|| format!("making components of {program:?}"))?;
             self.artifacts.insert(program, artifacts);
         }

@@ -6,8 +6,20 @@
 pub enum Program {
     /// `bench/programs/rust`, invoked as `<guest> <workload> <n>`.
     RustGuest,
+    /// The same guest, with our adapter spliced in unchanged, as
+    /// `wasm-tools component new --adapt` does: without the placement hint
+    /// `p1-convert` sets (every other workload is converted as `p1-convert`
+    /// converts it), so its first call looks for Go in memory.
+    RustGuestDropIn,
     /// `bench/programs/go/<name>`, run once without arguments.
     Go(&'static str),
+}
+
+impl Program {
+    /// Whether our adapter is converted with its placement hint set.
+    pub fn hinted(self) -> bool {
+        self != Program::RustGuestDropIn
+    }
 }
 
 /// How one workload is counted.
@@ -194,6 +206,7 @@ pub const ALL: &[Workload] = &[
         .bar(258)
         .ci(),
     whole_rust_run("rust_hello", "Rust start-up: hello world").ci(),
+    whole_run("rust_hello_drop_in", "Rust start-up: hello world, adapter spliced in unchanged", Program::RustGuestDropIn).ci(),
     go("go_hello", "Go start-up: hello world", "hello"),
     go("go_json", "Go `encoding/json`: 2,000 records, 10 round trips", "json"),
     go("go_walk_2000", "Go `filepath.WalkDir` + stat over 2,000 files", "walk"),

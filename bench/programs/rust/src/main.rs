@@ -49,7 +49,7 @@ fn main() {
         name if name.starts_with("environ_get_") => environ_get_loop(n),
         "poll_oneoff_clock_zero" => poll_oneoff_loop(n),
         // A whole run, start-up included: what `hello world` costs.
-        "rust_hello" => println!("hello, world"),
+        "rust_hello" | "rust_hello_drop_in" => println!("hello, world"),
         other => fail(&format!("unknown workload {other:?}")),
     }
 }
