@@ -21,9 +21,8 @@ use crate::memory::{self, PAGE_SIZE};
 use crate::{globals, placement_hint};
 use crate::state::{placement_kind, State};
 
-/// The Go linker's lowest data address (`wasmMinDataAddr` in
-/// cmd/link/internal/ld/data.go, unchanged since Go 1.11).
-pub const GO_FIRST_DATA_ADDRESS: usize = 4096 + 8192;
+/// The Go linker's lowest data address (`placement_hint`).
+pub const GO_FIRST_DATA_ADDRESS: usize = placement_hint::GO_FIRST_DATA_ADDRESS as usize;
 /// Leave the first bytes alone so that no adapter pointer is ever null.
 const LOW_ARENA_BASE: usize = 16;
 const LOW_STACK_SIZE: usize = 4096;
@@ -46,12 +45,8 @@ use crate::tripwire::{self, TRIPWIRE_BYTES};
 const PROBE_STRIDE: usize = 32 * 1024;
 const FINE_PROBE_STRIDE: usize = 4 * 1024;
 
-/// The pclntab header of Go 1.20 and later on wasm: magic 0xfffffff1, two
-/// zero bytes, minimum instruction size 1, pointer size 8.
-const GO_PCLNTAB_HEADER: u64 = 0x0801_0000_ffff_fff1;
-/// How far into memory to look for it (Go's pclntab sits in its read-only
-/// data, a few hundred KiB to a few MiB in).
-const GO_SCAN_LIMIT: usize = 64 << 20;
+const GO_SCAN_LIMIT: usize = placement_hint::GO_SCAN_LIMIT as usize;
+const GO_HEADER_SPAN: usize = placement_hint::GO_HEADER_SPAN as usize;
 
 /// A placed arena. Low memory (Go): the stack, then the state, then scratch.
 /// Grown pages: scratch, then the stack, then the state, then the tripwire,
@@ -120,7 +115,8 @@ pub fn place() -> (u32, usize, usize) {
     let hint = globals::placement_hint();
     globals::consume_placement_hint();
     let go = match hint {
-        placement_hint::GO => true,
+        // A hint cannot make room that is not there.
+        placement_hint::GO => memory::size_bytes() >= GO_FIRST_DATA_ADDRESS + GO_HEADER_SPAN,
         placement_hint::NOT_GO => false,
         _ => is_go_module(),
     };
@@ -148,7 +144,7 @@ fn grow_arena() -> Option<usize> {
 #[inline(always)]
 fn is_go_module() -> bool {
     let size = memory::size_bytes();
-    if size < GO_FIRST_DATA_ADDRESS + 64 {
+    if size < GO_FIRST_DATA_ADDRESS + GO_HEADER_SPAN {
         return false;
     }
     let mut addr = 0;
@@ -159,7 +155,7 @@ fn is_go_module() -> bool {
         }
         addr += 8;
     }
-    let limit = if size < GO_SCAN_LIMIT { size } else { GO_SCAN_LIMIT } - 64;
+    let limit = if size < GO_SCAN_LIMIT { size } else { GO_SCAN_LIMIT } - GO_HEADER_SPAN;
     let mut probe = GO_FIRST_DATA_ADDRESS;
     // SAFETY: `probe < limit`, aligned.
     while probe < limit && unsafe { memory::read_u64(probe) } == 0 {
@@ -186,7 +182,7 @@ fn is_go_module() -> bool {
         while addr < limit {
             // SAFETY: `addr + 64 <= size`, aligned.
             unsafe {
-                if memory::read_u64(addr) == GO_PCLNTAB_HEADER && plausible_pclntab(addr) {
+                if memory::read_u64(addr) == placement_hint::GO_PCLNTAB_HEADER && plausible_pclntab(addr) {
                     return true;
                 }
             }
@@ -200,14 +196,11 @@ fn is_go_module() -> bool {
     }
 }
 
-/// The header continues with the function count, the file count and offsets
-/// into the table; real ones are small and non-zero.
+/// The counts after a header at `addr` (`placement_hint::plausible_counts`).
+/// `addr + GO_HEADER_SPAN` must be within memory.
 #[inline(always)]
 unsafe fn plausible_pclntab(addr: usize) -> bool {
-    let nfunc = memory::read_u64(addr + 8);
-    let nfiles = memory::read_u64(addr + 16);
-    let funcname_offset = memory::read_u64(addr + 32);
-    nfunc > 0 && nfunc < 1 << 24 && nfiles > 0 && nfiles < 1 << 24 && funcname_offset > 0 && funcname_offset < 1 << 31
+    placement_hint::plausible_counts(memory::read_u64(addr + 8), memory::read_u64(addr + 16), memory::read_u64(addr + 32))
 }
 
 /// For an unsettled grown arena: has a guest allocator taken over memory

@@ -88,9 +88,10 @@ impl Artifacts {
     /// `hinted`: our adapter gets the placement hint `p1-convert` sets
     /// (wasmtime's adapter has none and is always spliced in unchanged).
     pub fn new(module: Vec<u8>, wasmtime_adapter: &[u8], our_adapter: &[u8], hinted: bool) -> Result<Artifacts> {
-        let our_adapter = match hinted {
-            true => p1_convert::with_placement_hint(our_adapter, &module)?,
-            false => our_adapter.into(),
+        let our_adapter = if hinted {
+            p1_convert::with_placement_hint(our_adapter, &module)?
+        } else {
+            our_adapter.into()
         };
         Ok(Artifacts {
             wasmtime_component: p1_convert::encode(&module, wasmtime_adapter)

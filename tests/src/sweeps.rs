@@ -244,7 +244,11 @@ impl Runner {
         if let Some(hit) = self.components.lock().unwrap().get(&(build, kind)) {
             return hit.clone();
         }
-        let made = Arc::new(encode(module, build.flavour, kind).map_err(|e| format!("{e:?}")));
+        let made = Arc::new(
+            check_recognised(build, module)
+                .and_then(|()| encode(module, build.flavour, kind))
+                .map_err(|e| format!("{e:?}")),
+        );
         self.components.lock().unwrap().insert((build, kind), made.clone());
         made
     }
@@ -408,6 +412,19 @@ fn adapter_bytes(flavour: Flavour, kind: AdapterKind) -> Result<Vec<u8>> {
     }
     std::fs::read(&path)
         .with_context(|| format!("reading {} (run ci/build-adapters.sh first)", path.display()))
+}
+
+/// `p1-convert`'s static Go test (which sets the adapter's placement hint)
+/// must agree with the compiler that built the program. The sweep splices
+/// the adapter in unhinted, so this is where it is checked against every Go
+/// release's commands and reactors.
+fn check_recognised(build: Build, module: &[u8]) -> Result<()> {
+    use p1_convert::Recognised;
+    let expected = if build.compiler.is_go() { Recognised::Go } else { Recognised::NotGo };
+    match p1_convert::recognise(module)? {
+        Some(found) if found == expected => Ok(()),
+        found => Err(anyhow!("p1-convert recognises {build} as {found:?}, not {expected:?}")),
+    }
 }
 
 fn encode(module: &[u8], flavour: Flavour, kind: AdapterKind) -> Result<Vec<u8>> {

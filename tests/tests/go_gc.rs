@@ -28,6 +28,8 @@ fn module(program: &str, go: Option<&str>) -> Option<Vec<u8>> {
 
 fn check(program: &str, go: Option<&str>, wrap: bool) {
     let Some(module) = module(program, go) else { return };
+    // What p1-convert would tell the adapter (docs/memory.md).
+    assert_eq!(p1_convert::recognise(&module).unwrap(), Some(p1_convert::Recognised::Go));
     let mut module = gc_reactor::with_world(&module).unwrap();
     if wrap {
         module = p1_convert::wrap_realloc(&module).unwrap().expect("the guest exports cabi_realloc");

@@ -68,6 +68,16 @@ fn adapter_with(hint: Option<i32>) -> Vec<u8> {
     adapter
 }
 
+/// The adapter as `p1-convert` hints it for `module`, checked to carry
+/// `expected`.
+fn hinted_for(module: &[u8], expected: i32) -> Vec<u8> {
+    let adapter = adapter_with(None);
+    let hinted = p1_convert::with_placement_hint(&adapter, module).unwrap().into_owned();
+    let at = p1_convert::hint_offset(&hinted).unwrap().unwrap();
+    assert_eq!(hinted[at..at + 7], placement_hint::init_expr(expected));
+    hinted
+}
+
 fn run(module: &[u8], adapter: &[u8]) -> ExitStatus {
     let bytes = component::encode(module, adapter).expect("encodes as a component");
     let outcome = component::run(&bytes, &cases::spec("mechanics")).expect("runs");
@@ -81,8 +91,7 @@ fn a_go_like_module_gets_the_low_arena_unless_told_otherwise() {
     assert_eq!(p1_convert::recognise(&low).unwrap(), Some(Recognised::Go));
     // Recognised at run time, and by the converter.
     assert_eq!(run(&low, &adapter_with(None)), ExitStatus::Code(0));
-    let hinted = p1_convert::with_placement_hint(&adapter_with(None), &low).unwrap().into_owned();
-    assert_eq!(run(&low, &hinted), ExitStatus::Code(0));
+    assert_eq!(run(&low, &hinted_for(&low, placement_hint::GO)), ExitStatus::Code(0));
     // Told it is not Go, the adapter grows its arena without looking.
     let grown = guest(GO_LIKE_DATA, true, PAGES + ARENA_PAGES);
     assert_eq!(run(&grown, &adapter_with(Some(placement_hint::NOT_GO))), ExitStatus::Code(0));
@@ -93,8 +102,7 @@ fn another_module_gets_grown_pages_unless_told_otherwise() {
     let grown = guest(0x400, false, PAGES + ARENA_PAGES);
     assert_eq!(p1_convert::recognise(&grown).unwrap(), Some(Recognised::NotGo));
     assert_eq!(run(&grown, &adapter_with(None)), ExitStatus::Code(0));
-    let hinted = p1_convert::with_placement_hint(&adapter_with(None), &grown).unwrap().into_owned();
-    assert_eq!(run(&grown, &hinted), ExitStatus::Code(0));
+    assert_eq!(run(&grown, &hinted_for(&grown, placement_hint::NOT_GO)), ExitStatus::Code(0));
     // Told it is Go, the adapter takes the low arena without looking, here
     // for a module without a pclntab (its data above the arena).
     let low = guest(GO_LIKE_DATA, false, PAGES);
@@ -108,4 +116,26 @@ fn an_adapter_without_a_hint_is_left_alone() {
     assert_eq!(p1_convert::hint_offset(theirs).unwrap(), None);
     let module = guest(GO_LIKE_DATA, true, PAGES);
     assert!(matches!(p1_convert::with_placement_hint(theirs, &module).unwrap(), std::borrow::Cow::Borrowed(_)));
+}
+
+/// A hint cannot make room that is not there: told "Go" for a memory too
+/// small for the low arena, the adapter grows its own (here at address 0).
+#[test]
+fn a_go_hint_for_a_memory_without_room_grows_an_arena() {
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (memory (export "memory") 0)
+      (func (export "_start")
+        (drop (call $yield))
+        (call $exit (i32.add (i32.const 7) (memory.size)))))"#;
+    let module = wat::parse_str(wat).expect("test guest is valid WAT");
+    let bytes = component::encode(&module, &adapter_with(Some(placement_hint::GO))).expect("encodes as a component");
+    let outcome = component::run(&bytes, &cases::spec("mechanics")).expect("runs");
+    assert_eq!(
+        outcome.exit,
+        ExitStatus::Code(7 + ARENA_PAGES as i32),
+        "stderr: {}",
+        String::from_utf8_lossy(&outcome.stderr)
+    );
 }

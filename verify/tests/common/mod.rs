@@ -8,11 +8,11 @@
 use verify::surface::{self, SurfaceExport};
 use verify::{Build, Flavour, Violation};
 
-/// A module that passes `verify` for its flavour until a test changes it.
 /// The placement hint global as the adapter defines it: its initial value
 /// is `placement_hint::UNKNOWN` (0x2f476f3f).
 pub const HINT_GLOBAL: &str = "(global (mut i32) (i32.const 0x2f476f3f))";
 
+/// A module that passes `verify` for its flavour until a test changes it.
 pub struct TestModule {
     flavour: Flavour,
     imports: Vec<String>,
