@@ -116,7 +116,7 @@ pub fn place() -> (u32, usize, usize) {
     globals::consume_placement_hint();
     let go = match hint {
         // A hint cannot make room that is not there.
-        placement_hint::GO => memory::size_bytes() >= GO_FIRST_DATA_ADDRESS + GO_HEADER_SPAN,
+        placement_hint::GO => placement_hint::room_for_go(memory::size_bytes() as u64),
         placement_hint::NOT_GO => false,
         _ => is_go_module(),
     };
@@ -144,7 +144,7 @@ fn grow_arena() -> Option<usize> {
 #[inline(always)]
 fn is_go_module() -> bool {
     let size = memory::size_bytes();
-    if size < GO_FIRST_DATA_ADDRESS + GO_HEADER_SPAN {
+    if !placement_hint::room_for_go(size as u64) {
         return false;
     }
     let mut addr = 0;
@@ -180,7 +180,7 @@ fn is_go_module() -> bool {
     let mut stride = 32;
     loop {
         while addr < limit {
-            // SAFETY: `addr + 64 <= size`, aligned.
+            // SAFETY: `addr + GO_HEADER_SPAN <= size`, aligned.
             unsafe {
                 if memory::read_u64(addr) == placement_hint::GO_PCLNTAB_HEADER && plausible_pclntab(addr) {
                     return true;

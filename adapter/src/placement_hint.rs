@@ -68,6 +68,13 @@ pub const GO_SCAN_LIMIT: u32 = 64 << 20;
 /// fields `plausible_counts` reads lie within them).
 pub const GO_HEADER_SPAN: u32 = 64;
 
+/// Whether a memory of `bytes` can be Go's as the adapter sees it: the
+/// whole low arena below the first data address, and one header's span
+/// above it. Anything smaller is treated as not Go, whatever it holds.
+pub const fn room_for_go(bytes: u64) -> bool {
+    bytes >= GO_FIRST_DATA_ADDRESS as u64 + GO_HEADER_SPAN as u64
+}
+
 /// The header continues with the function count (at +8), the file count
 /// (+16) and, at +32, the offset of the function names; in a real pclntab
 /// they are small and non-zero.

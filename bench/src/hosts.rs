@@ -89,7 +89,7 @@ impl Artifacts {
     /// (wasmtime's adapter has none and is always spliced in unchanged).
     pub fn new(module: Vec<u8>, wasmtime_adapter: &[u8], our_adapter: &[u8], hinted: bool) -> Result<Artifacts> {
         let our_adapter = if hinted {
-            p1_convert::with_placement_hint(our_adapter, &module)?
+            p1_convert::with_placement_hint(our_adapter, &module)
         } else {
             our_adapter.into()
         };

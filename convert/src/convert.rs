@@ -59,7 +59,7 @@ pub fn convert(module: &[u8], options: &Options) -> Result<Converted> {
             None => nothing_to_wrap = true,
         }
     }
-    let adapter = placement::with_placement_hint(adapter, &module)?;
+    let adapter = placement::with_placement_hint(adapter, &module);
     let component = encode(&module, &adapter)?;
     Ok(Converted { component, flavour, nothing_to_wrap })
 }

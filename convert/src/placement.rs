@@ -11,7 +11,7 @@
 use anyhow::{Context, Result};
 use std::borrow::Cow;
 use wasi_preview1_adapter_provider::placement_hint::{
-    self, plausible_counts, GO_FIRST_DATA_ADDRESS, GO_HEADER_SPAN, GO_PCLNTAB_HEADER, GO_SCAN_LIMIT,
+    self, plausible_counts, room_for_go, GO_FIRST_DATA_ADDRESS, GO_HEADER_SPAN, GO_PCLNTAB_HEADER, GO_SCAN_LIMIT,
 };
 use wasmparser::{DataKind, Encoding, ExternalKind, Operator, Parser, Payload, TypeRef};
 
@@ -84,12 +84,11 @@ pub fn recognise(module: &[u8]) -> Result<Option<Recognised>> {
         return Ok(None);
     }
     let memory_size = memory.initial.saturating_mul(65536);
-    let first_data = u64::from(GO_FIRST_DATA_ADDRESS);
-    let span = u64::from(GO_HEADER_SPAN);
-    // The adapter needs its whole low arena plus one header's span above.
-    if memory_size < first_data + span {
+    if !room_for_go(memory_size) {
         return Ok(Some(Recognised::NotGo));
     }
+    let first_data = u64::from(GO_FIRST_DATA_ADDRESS);
+    let span = u64::from(GO_HEADER_SPAN);
     // The memory as the segments leave it (a later one overwrites an
     // earlier one), up to where the adapter would stop looking.
     let limit = memory_size.min(u64::from(GO_SCAN_LIMIT));
@@ -117,15 +116,16 @@ pub fn recognise(module: &[u8]) -> Result<Option<Recognised>> {
 /// module this cannot read is left to the adapter's run-time test), and
 /// when the adapter has no hint to set (not one of this project's, e.g.
 /// wasmtime's). An adapter hinted before, for another module, is hinted
-/// again.
-pub fn with_placement_hint<'a>(adapter: &'a [u8], module: &[u8]) -> Result<Cow<'a, [u8]>> {
+/// again. Nothing here can fail a conversion: a module or adapter that does
+/// not parse gets no hint, and the encoder reports it.
+pub fn with_placement_hint<'a>(adapter: &'a [u8], module: &[u8]) -> Cow<'a, [u8]> {
     let (Ok(Some(recognised)), Ok(Some(at))) = (recognise(module), hint_offset(adapter)) else {
-        return Ok(Cow::Borrowed(adapter));
+        return Cow::Borrowed(adapter);
     };
     let mut hinted = adapter.to_vec();
     let init = placement_hint::init_expr(recognised.hint());
     hinted[at..at + init.len()].copy_from_slice(&init);
-    Ok(Cow::Owned(hinted))
+    Cow::Owned(hinted)
 }
 
 /// Where in `adapter` the hint global's initial value is: the one place in
@@ -169,9 +169,9 @@ mod tests {
         let at = hint_offset(adapter).unwrap().unwrap();
         let go = module(&format!("(module (memory (export \"memory\") 2) (data (i32.const 0x8000) {HEADER}))"));
         let not_go = module(r#"(module (memory (export "memory") 2) (data (i32.const 0x400) "x"))"#);
-        let for_go = with_placement_hint(adapter, &go).unwrap().into_owned();
+        let for_go = with_placement_hint(adapter, &go).into_owned();
         assert_eq!(for_go[at..at + 7], placement_hint::init_expr(placement_hint::GO));
-        let again = with_placement_hint(&for_go, &not_go).unwrap().into_owned();
+        let again = with_placement_hint(&for_go, &not_go).into_owned();
         assert_eq!(again[at..at + 7], placement_hint::init_expr(placement_hint::NOT_GO));
     }
 

@@ -64,7 +64,11 @@ pub fn run(toolchain: Toolchain, case: &str) -> Result<()> {
     let ours_component = encode(&ours);
     let wasmtime_component = encode(&wasmtime);
     let ours_diffs = run_with(&ours, &ours_component);
-    let ours_exit_code_diffs = run_with(&ours_exit_code, &encode(&ours_exit_code));
+    // The exit-with-code column is converted as `p1-convert` converts: with
+    // the placement hint set (docs/memory.md), so every case compares both
+    // the hinted adapter and the one spliced in unchanged with native.
+    let hinted = p1_convert::with_placement_hint(&ours_exit_code.bytes, &module);
+    let ours_exit_code_diffs = run_with(&ours_exit_code, &component::encode(&module, &hinted));
     let wasmtime_diffs = run_with(&wasmtime, &wasmtime_component);
     let jco = jco_column(
         toolchain,

@@ -45,10 +45,10 @@ pub fn write_filestat(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
     if a_seconds | m_seconds | c_seconds >= super::clocks::FAST_SECONDS_LIMIT {
         return write_filestat_exact(out, stat, ino);
     }
-    let nanos = |(present, time): (bool, Stored<Datetime>), seconds: u64| {
+    let fast = |(present, time): (bool, Stored<Datetime>), seconds: u64| {
         if present { super::clocks::fast_nanos(seconds, time.nanoseconds().get()) } else { 0 }
     };
-    filestat_of(stat, ino, [nanos(a, a_seconds), nanos(m, m_seconds), nanos(c, c_seconds)]).write(out)
+    filestat_of(stat, ino, [fast(a, a_seconds), fast(m, m_seconds), fast(c, c_seconds)]).write(out)
 }
 
 /// `write_filestat` when a timestamp's seconds are too large for the fast
