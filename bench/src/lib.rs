@@ -3,6 +3,7 @@
 //! wasm instructions per call (fuel), instantiation and sizes.
 
 pub mod baseline;
+pub mod floor;
 pub mod format;
 pub mod hosts;
 pub mod machine;

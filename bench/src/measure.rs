@@ -32,19 +32,29 @@ fn collect(values: impl IntoIterator<Item = (Way, f64)>) -> PerWay<Option<f64>> 
     out
 }
 
-/// Nanoseconds per call: the ways take turns within every repetition (so a
-/// burst of load on the machine hits all of them), and for each way and
-/// count the fastest run is kept, the one least disturbed by other work.
+/// A run of something that is not one of the three ways (the host's floor,
+/// `floor.rs`) at `n` iterations: how long it took.
+pub type Extra<'a> = &'a dyn Fn(u64) -> Result<Duration>;
+
+/// Nanoseconds per call: the ways (and `extra`, if any) take turns within
+/// every repetition, so a burst of load on the machine hits all of them,
+/// and for each and each count the fastest run is kept, the one least
+/// disturbed by other work.
 pub fn time_per_call(
     ways: &Ways,
     invocation: &dyn Fn(u64) -> Invocation,
     (n1, n2): (u64, u64),
     repetitions: usize,
-) -> Result<PerWay<Option<f64>>> {
+    extra: Option<Extra>,
+) -> Result<(PerWay<Option<f64>>, Option<f64>)> {
     let mut fastest = vec![[Duration::MAX; 2]; ways.len()];
+    let mut extra_fastest = [Duration::MAX; 2];
     for (_, prepared) in ways {
         // Warm-up: page cache, lazily initialised host state.
         prepared.run(&invocation(n1))?;
+    }
+    if let Some(extra) = extra {
+        extra(n1)?;
     }
     for _ in 0..repetitions {
         for (best, (_, prepared)) in fastest.iter_mut().zip(ways) {
@@ -52,10 +62,15 @@ pub fn time_per_call(
                 best[slot] = best[slot].min(prepared.run(&invocation(n))?.run);
             }
         }
+        if let Some(extra) = extra {
+            for (slot, n) in [n1, n2].into_iter().enumerate() {
+                extra_fastest[slot] = extra_fastest[slot].min(extra(n)?);
+            }
+        }
     }
-    Ok(collect(ways.iter().zip(fastest).map(|((way, _), [t1, t2])| {
-        (*way, (t2.as_nanos() as f64 - t1.as_nanos() as f64) / (n2 - n1) as f64)
-    })))
+    let per_call = |[t1, t2]: [Duration; 2]| (t2.as_nanos() as f64 - t1.as_nanos() as f64) / (n2 - n1) as f64;
+    let ways = collect(ways.iter().zip(fastest).map(|((way, _), t)| (*way, per_call(t))));
+    Ok((ways, extra.map(|_| per_call(extra_fastest))))
 }
 
 /// Nanoseconds of the fastest of `repetitions` runs.

@@ -63,8 +63,9 @@ impl Report<'_> {
         if self.measured.iter().any(|x| x.time.is_some()) {
             self.time_table(&mut md);
         }
-        self.fuel_table(&mut md);
         self.failures(&mut md);
+        self.floor_table(&mut md);
+        self.fuel_table(&mut md);
         if let Some(instantiation) = self.instantiation {
             self.instantiation_table(&mut md, instantiation);
         }
@@ -79,8 +80,9 @@ impl Report<'_> {
         if self.measured.iter().any(|x| x.time.is_some()) {
             self.time_table(&mut md);
         }
-        self.fuel_table(&mut md);
         self.failures(&mut md);
+        self.floor_table(&mut md);
+        self.fuel_table(&mut md);
         md
     }
 
@@ -133,6 +135,38 @@ impl Report<'_> {
                 "| **geometric mean** | | | | | **{}** | **{}** |",
                 format::ratio(wasmtime),
                 format::ratio(native)
+            )
+            .unwrap();
+        }
+        md.push('\n');
+    }
+
+    /// The hot calls against the host's floor (`floor.rs`): what the P2
+    /// call alone costs, which no adapter can go below.
+    fn floor_table(&self, md: &mut String) {
+        let rows: Vec<(&Measured, f64, PerWay<Option<f64>>)> =
+            self.measured.iter().filter_map(|x| Some((x, x.floor?, x.time?))).collect();
+        if rows.is_empty() {
+            return;
+        }
+        writeln!(md, "## The host's floor
+").unwrap();
+        writeln!(md, "A component that makes the hot call's WASI 0.2 call itself, in a loop, with no adapter and no P1 guest (`bench/src/floor.wat`), timed in turn with the three ways above. Every P1 adapter has to make that call, so none can be faster on this host; issue 8's bar for hot calls is 1.15× native.
+").unwrap();
+        writeln!(md, "| workload | native P1 | floor (no adapter) | ours | floor / native | ours / floor | ours / native |").unwrap();
+        writeln!(md, "|---|--:|--:|--:|--:|--:|--:|").unwrap();
+        for (x, floor, time) in rows {
+            let (Some(native), Some(ours)) = (time.get(Way::Native), time.get(Way::Ours)) else { continue };
+            writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                x.workload.description,
+                format::time(native),
+                format::time(floor),
+                format::time(ours),
+                format::ratio(floor / native),
+                format::ratio(ours / floor),
+                format::ratio(ours / native),
             )
             .unwrap();
         }
@@ -240,6 +274,11 @@ const METHOD: &str = "## Method
   the fastest repetition is kept (the one least disturbed by other load on a
   shared machine). Go workloads are whole runs of `bench/programs/go/*`
   (`wasi:cli/run` / `_start` only, fastest repetition).
+* The host's floor (hot calls only): `bench/src/floor.wat`, a component
+  with no adapter whose exported `run(workload, n)` makes the WASI 0.2
+  call n times (a read into the same 64 bytes each time, as an adapter
+  reading straight into the guest's buffer would), timed at the same two
+  counts in turn with the three ways; instantiation is not timed.
 * Fuel: the same runs on an engine with `Config::consume_fuel`, one run per
   count (fuel is deterministic for the Rust workloads). Host functions consume
   no fuel, so the native run's fuel is the guest's own work, and a component's

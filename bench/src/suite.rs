@@ -2,13 +2,14 @@
 //! both adapters, compiles the three ways for the engines needed, and runs
 //! every workload in one shared sandbox.
 
+use crate::floor::{self, Floor};
 use crate::hosts::{Artifacts, Invocation, Metering, Prepared, Way};
 use crate::measure::{self, PerWay};
 use crate::programs;
 use crate::sandbox::Sandbox;
 use crate::workloads::{self, Inputs, Program, Shape, Workload};
 use adapter_tests::adapters::{self, ExitMode};
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -25,6 +26,9 @@ pub struct Measured {
     pub fuel: PerWay<Option<f64>>,
     /// Adapters that could not run the workload, with the first line of why.
     pub failures: Vec<(Way, String)>,
+    /// Nanoseconds per call of the host's floor (`floor.rs`): the WASI 0.2
+    /// call alone, with no adapter; only for the hot calls that have one.
+    pub floor: Option<f64>,
 }
 
 impl Measured {
@@ -49,6 +53,8 @@ pub struct Suite {
     sandbox: Sandbox,
     artifacts: HashMap<Program, Artifacts>,
     prepared: HashMap<(Program, Metering), [Prepared; 3]>,
+    /// Compiled on first use (a failure is kept, and reported each time).
+    floor: Option<Result<Floor>>,
 }
 
 impl Suite {
@@ -69,6 +75,7 @@ impl Suite {
             sandbox: Sandbox::create(data_bytes)?,
             artifacts: HashMap::new(),
             prepared: HashMap::new(),
+            floor: None,
         })
     }
 
@@ -90,17 +97,28 @@ impl Suite {
                 Err(err) => return Err(err),
             }
         }
+        let mut floor = None;
         let time = match repetitions.filter(|_| !workload.fuel_only) {
             None => None,
             Some(repetitions) => {
+                self.prepare(workload.program, Metering::Time)?;
+                let floor_id = floor::floor_of(workload.name);
+                if floor_id.is_some() {
+                    self.floor.get_or_insert_with(Floor::new);
+                }
                 let ways: Vec<_> = self
-                    .ways(workload.program, Metering::Time)?
+                    .prepared_ways(workload.program, Metering::Time)
                     .into_iter()
                     .filter(|(way, _)| !failures.iter().any(|(failed, _)| failed == way))
                     .collect();
                 Some(match workload.shape {
                     Shape::PerCall { n1, n2 } => {
-                        measure::time_per_call(&ways, &invocation, (n1, n2), repetitions)?
+                        let floor_run = self.floor_runner(floor_id)?;
+                        let extra = floor_run.as_ref().map(|run| run as measure::Extra);
+                        let (times, floor_time) =
+                            measure::time_per_call(&ways, &invocation, (n1, n2), repetitions, extra)?;
+                        floor = floor_time;
+                        times
                     }
                     Shape::WholeRun => measure::time_per_run(&ways, &invocation(0), repetitions)?,
                 })
@@ -111,6 +129,7 @@ impl Suite {
             time,
             fuel,
             failures,
+            floor,
         })
     }
 
@@ -155,9 +174,35 @@ impl Suite {
         }
     }
 
+    /// A timed run of the host's floor for workload `id` (`floor.rs`), if
+    /// it has one.
+    fn floor_runner(&self, id: Option<u32>) -> Result<Option<impl Fn(u64) -> Result<Duration> + '_>> {
+        let (Some(id), Some(built)) = (id, &self.floor) else { return Ok(None) };
+        let built = built.as_ref().map_err(|e| anyhow!("building the floor component: {e:?}"))?;
+        let sandbox = self.sandbox.path();
+        Ok(Some(move |n| {
+            // Like every run of the guest, the floor's starts without the
+            // file an earlier run wrote.
+            let _ = std::fs::remove_file(sandbox.join(OUTPUT_FILE));
+            built.run(sandbox, id, n)
+        }))
+    }
+
     /// The three ways of `program` on the `metering` engine, built and
     /// compiled on first use.
     fn ways(&mut self, program: Program, metering: Metering) -> Result<Vec<(Way, &Prepared)>> {
+        self.prepare(program, metering)?;
+        Ok(self.prepared_ways(program, metering))
+    }
+
+    /// The ways `prepare` made.
+    fn prepared_ways(&self, program: Program, metering: Metering) -> Vec<(Way, &Prepared)> {
+        Way::ALL.into_iter().zip(&self.prepared[&(program, metering)]).collect()
+    }
+
+    /// Builds and compiles the three ways of `program` on the `metering`
+    /// engine, unless that was done before.
+    fn prepare(&mut self, program: Program, metering: Metering) -> Result<()> {
         if !self.artifacts.contains_key(&program) {
             let module = programs::build(program)?;
             let artifacts = Artifacts::new(module, &self.wasmtime_adapter, &self.our_adapter, program.hinted())
@@ -173,7 +218,7 @@ impl Suite {
             let ways = [prepare(Way::ALL[0])?, prepare(Way::ALL[1])?, prepare(Way::ALL[2])?];
             self.prepared.insert((program, metering), ways);
         }
-        Ok(Way::ALL.into_iter().zip(&self.prepared[&(program, metering)]).collect())
+        Ok(())
     }
 }
 

@@ -1,0 +1,91 @@
+//! The host's floor for the hot calls: what a component pays wasmtime's P2
+//! host per call when it makes the WASI 0.2 call itself, with no adapter
+//! in between (`floor.wat`). No Preview 1 adapter can be faster than this
+//! on the same host, since every one of them has to make that call; it is
+//! the yardstick for how much of a hot call's time an adapter still owns.
+
+use crate::hosts::engine;
+use crate::hosts::Metering;
+use adapter_tests::cases::CaseSpec;
+use adapter_tests::component::Host;
+use adapter_tests::wasi_ctx;
+use anyhow::{anyhow, bail, Context, Result};
+use std::path::Path;
+use std::time::{Duration, Instant};
+use wasmtime::component::{Component, Linker, TypedFunc};
+use wasmtime::Store;
+
+/// The workloads with a floor: the name of the benchmark workload it
+/// mirrors, and the number `floor.wat`'s `run` knows it by.
+pub const WORKLOADS: [(&str, u32); 4] = [
+    ("clock_time_get_monotonic", 0),
+    ("fd_read_file_64", 1),
+    ("fd_write_file_64", 2),
+    ("fd_write_stdout_64", 3),
+];
+
+/// The floor's number for a benchmark workload, if it has one.
+pub fn floor_of(workload: &str) -> Option<u32> {
+    WORKLOADS.iter().find(|(name, _)| *name == workload).map(|(_, id)| *id)
+}
+
+const WORLD: &str = "
+package adapter-bench:floor;
+
+world floor {
+  import wasi:filesystem/preopens@0.2.0;
+  import wasi:filesystem/types@0.2.0;
+  import wasi:clocks/monotonic-clock@0.2.0;
+  import wasi:cli/stdout@0.2.0;
+  import wasi:io/streams@0.2.0;
+  export run: func(workload: u32, n: u32) -> u32;
+}
+";
+
+/// `floor.wat` as a component: its world is typed with the adapter's own
+/// WIT (`adapter/wit`), so the two make the same calls.
+pub fn component_bytes() -> Result<Vec<u8>> {
+    let mut resolve = wit_parser::Resolve::default();
+    let wit_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../adapter/wit");
+    resolve.push_dir(&wit_dir).with_context(|| format!("reading {}", wit_dir.display()))?;
+    let package = resolve.push_str("floor.wit", WORLD)?;
+    let world = resolve.select_world(&[package], Some("floor"))?;
+    let mut core = wat::parse_str(include_str!("floor.wat"))?;
+    wit_component::embed_component_metadata(&mut core, &resolve, world, wit_component::StringEncoding::UTF8, false)?;
+    wit_component::ComponentEncoder::default().module(&core)?.validate(true).encode()
+}
+
+/// The floor component, compiled for the timing engine.
+pub struct Floor {
+    component: Component,
+    linker: Linker<Host>,
+}
+
+impl Floor {
+    pub fn new() -> Result<Floor> {
+        let engine = engine(Metering::Time);
+        let component = Component::new(engine, component_bytes()?).map_err(|e| anyhow!("{e:?}"))?;
+        let mut linker = Linker::<Host>::new(engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| anyhow!("{e:?}"))?;
+        Ok(Floor { component, linker })
+    }
+
+    /// Time of `run(id, n)` in a fresh instance (instantiation not timed),
+    /// with the sandbox preopened as the benchmark's runs have it.
+    pub fn run(&self, sandbox: &Path, id: u32, n: u64) -> Result<Duration> {
+        let spec = CaseSpec { args: Vec::new(), env: Vec::new(), stdin: Vec::new(), sandbox: Vec::new() };
+        let (mut builder, _captured) = wasi_ctx::builder(&spec, sandbox)?;
+        let mut store = Store::new(self.linker.engine(), Host::new(builder.build()));
+        let instance = self.linker.instantiate(&mut store, &self.component).map_err(|e| anyhow!("{e:?}"))?;
+        let run: TypedFunc<(u32, u32), (u32,)> =
+            instance.get_typed_func(&mut store, "run").map_err(|e| anyhow!("{e:?}"))?;
+        let n = u32::try_from(n)?;
+        let start = Instant::now();
+        let (failed,) = run.call(&mut store, (id, n)).map_err(|e| anyhow!("{e:?}"))?;
+        let took = start.elapsed();
+        if failed != 0 {
+            bail!("the floor's workload {id} failed {failed} of {n} calls");
+        }
+        Ok(took)
+    }
+}
