@@ -113,7 +113,7 @@ impl Suite {
                     .collect();
                 Some(match workload.shape {
                     Shape::PerCall { n1, n2 } => {
-                        let floor_run = self.floor_runner(floor_id)?;
+                        let floor_run = self.floor_runner(floor_id, &invocation)?;
                         let extra = floor_run.as_ref().map(|run| run as measure::Extra);
                         let (times, floor_time) =
                             measure::time_per_call(&ways, &invocation, (n1, n2), repetitions, extra)?;
@@ -175,17 +175,16 @@ impl Suite {
     }
 
     /// A timed run of the host's floor for workload `id` (`floor.rs`), if
-    /// it has one.
-    fn floor_runner(&self, id: Option<u32>) -> Result<Option<impl Fn(u64) -> Result<Duration> + '_>> {
+    /// it has one, with what `invocation` gives the guest's runs.
+    fn floor_runner<'a>(
+        &'a self,
+        id: Option<u32>,
+        invocation: &'a dyn Fn(u64) -> Invocation,
+    ) -> Result<Option<impl Fn(u64) -> Result<Duration> + 'a>> {
         let (Some(id), Some(built)) = (id, &self.floor) else { return Ok(None) };
         let built = built.as_ref().map_err(|e| anyhow!("building the floor component: {e:?}"))?;
-        let sandbox = self.sandbox.path();
-        Ok(Some(move |n| {
-            // Like every run of the guest, the floor's starts without the
-            // file an earlier run wrote.
-            let _ = std::fs::remove_file(sandbox.join(OUTPUT_FILE));
-            built.run(sandbox, id, n)
-        }))
+        // `invocation` also removes what an earlier run wrote.
+        Ok(Some(move |n| built.run(&invocation(n), id, n)))
     }
 
     /// The three ways of `program` on the `metering` engine, built and

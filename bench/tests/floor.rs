@@ -3,17 +3,23 @@
 //! benchmark's floor table cannot silently rot.
 
 use adapter_bench::floor::{Floor, WORKLOADS};
+use adapter_bench::hosts::Invocation;
 use adapter_bench::sandbox::Sandbox;
 
 #[test]
 fn every_floor_workload_runs_without_failures() {
-    // fd_read_file_64 reads 64 bytes per call from data.bin.
-    let calls = 200;
-    let sandbox = Sandbox::create(64 * calls).expect("creating the sandbox");
+    // The 64 KiB reads take 64 KiB of data.bin per call.
+    let calls = 20;
+    let sandbox = Sandbox::create(calls << 16).expect("creating the sandbox");
     let floor = Floor::new().expect("building the floor component");
+    let invocation = Invocation {
+        args: vec!["floor".into(), "an argument".into()],
+        env: vec![("A".into(), "variable".into())],
+        sandbox: sandbox.path().to_path_buf(),
+    };
     for (name, id) in WORKLOADS {
         floor
-            .run(sandbox.path(), id, calls)
+            .run(&invocation, id, calls)
             .unwrap_or_else(|e| panic!("floor workload {name}: {e:?}"));
     }
 }
