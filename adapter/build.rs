@@ -56,6 +56,9 @@ fn main() -> anyhow::Result<()> {
     let mut resolve = wit_parser::Resolve::default();
     let (package, _) = resolve.push_dir(Path::new("wit"))?;
     let world = resolve.select_world(&[package], Some(&flavour_world()?))?;
+    if env::var_os("CARGO_FEATURE_EXIT_WITH_CODE").is_none() {
+        drop_exit_with_code(&mut resolve)?;
+    }
     write_component_type(&out_dir, &resolve, world)?;
     fs::write(out_dir.join("wasi-bindings.rs"), bindings::generate(&resolve, world)?)?;
     Ok(())
@@ -75,6 +78,56 @@ fn flavour_world() -> anyhow::Result<String> {
     }
 }
 
+/// Without the `exit-with-code` feature the adapter never imports
+/// `wasi:cli/exit.exit-with-code` (an unstable function not every host
+/// has), so its world need not describe it either.
+fn drop_exit_with_code(resolve: &mut wit_parser::Resolve) -> anyhow::Result<()> {
+    let exit = resolve
+        .interfaces
+        .iter_mut()
+        .find(|(_, i)| i.name.as_deref() == Some("exit"))
+        .map(|(_, i)| i)
+        .ok_or_else(|| anyhow::anyhow!("wasi:cli/exit not found in the WIT"))?;
+    exit.functions.shift_remove("exit-with-code");
+    Ok(())
+}
+
+/// The encoded world without its `producers` section: wit-component reads
+/// only the types, and the adapter ships as small as it can.
+fn without_producers(component: &[u8]) -> anyhow::Result<Vec<u8>> {
+    fn leb(bytes: &[u8], at: &mut usize) -> anyhow::Result<usize> {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let byte = *bytes.get(*at).ok_or_else(|| anyhow::anyhow!("truncated LEB128"))?;
+            *at += 1;
+            value |= usize::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+            shift += 7;
+        }
+    }
+    const HEADER: usize = 8;
+    let mut out = component[..HEADER].to_vec();
+    let mut at = HEADER;
+    while at < component.len() {
+        let start = at;
+        let id = component[at];
+        at += 1;
+        let size = leb(component, &mut at)?;
+        let end = at + size;
+        let is_producers = id == 0 && {
+            let name_len = leb(component, &mut at)?;
+            component.get(at..at + name_len) == Some(b"producers".as_slice())
+        };
+        if !is_producers {
+            out.extend_from_slice(&component[start..end]);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
 fn write_component_type(out_dir: &Path, resolve: &wit_parser::Resolve, world_id: wit_parser::WorldId) -> anyhow::Result<()> {
     let world = &resolve.worlds[world_id].name;
     let bytes = wit_component::metadata::encode(
@@ -84,6 +137,7 @@ fn write_component_type(out_dir: &Path, resolve: &wit_parser::Resolve, world_id:
         None,
         false,
     )?;
+    let bytes = without_producers(&bytes)?;
     // A byte-string literal, not `include_bytes!`: the latter leaves a copy
     // of the bytes in a data segment next to the custom section.
     let literal: String = bytes.iter().map(|b| format!("\\x{b:02x}")).collect();

@@ -52,18 +52,24 @@ pub fn locate(workspace: &Path) -> Result<PathBuf> {
     Ok(wasm_opt)
 }
 
-/// Runs `wasm-opt -Oz --converge` (as found by `locate`) on `wasm` and
+/// First `--flatten` and `--rereloop`: every function's control flow is
+/// rebuilt from its graph of basic blocks by Binaryen's relooper, whose
+/// nesting of the P1 functions' many early returns and error branches
+/// takes fewer bytes than LLVM's (about 180 bytes in all, half a percent).
+/// Then `-Oz`, repeated while the module shrinks (`--converge`): a second
+/// round inlines what the first left with one caller (about 100 bytes).
+const PASSES: [&str; 4] = ["--flatten", "--rereloop", "-Oz", "--converge"];
+
+/// Runs wasm-opt with `PASSES` (as found by `locate`) on `wasm` and
 /// returns the result. Custom sections (the adapter's `component-type`)
-/// are kept. `--converge` repeats the passes while the module shrinks: a
-/// second round inlines what the first left with one caller (about 100
-/// bytes).
+/// are kept.
 pub fn optimize(wasm: &[u8], wasm_opt: &Path) -> Result<Vec<u8>> {
     let dir = std::env::temp_dir().join(format!("adapter-wasm-opt-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let (input, output) = (dir.join("in.wasm"), dir.join("out.wasm"));
     std::fs::write(&input, wasm)?;
     let status = Command::new(wasm_opt)
-        .args(["-Oz", "--converge"])
+        .args(PASSES)
         .args(FEATURES)
         .arg(&input)
         .arg("-o")
