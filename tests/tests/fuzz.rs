@@ -15,7 +15,7 @@ fn fuzzer() -> &'static Fuzzer {
     FUZZER.get_or_init(|| Fuzzer::new(None, false).unwrap_or_else(|e| panic!("{e:?}")))
 }
 
-fn check(mode: Mode, seeds: std::ops::Range<u64>) {
+fn check(mode: Mode, seeds: impl IntoIterator<Item = u64>) {
     let fuzzer = fuzzer();
     let mut summary = Summary::default();
     for seed in seeds {
@@ -45,4 +45,13 @@ fn multi() {
 #[test]
 fn malformed() {
     check(Mode::Malformed, 0..300);
+}
+
+/// Seeds that once diverged, beyond the ranges above.
+#[test]
+fn malformed_regressions() {
+    // A read of stdin into a buffer that runs past the end of memory: the
+    // native host reads first and copies what it read, so it answers 0 at
+    // the end of input and EFAULT only when what it read does not fit.
+    check(Mode::Malformed, [5768, 14450, 16033]);
 }

@@ -17,7 +17,7 @@ use crate::descriptors::{Descriptor, Position};
 use crate::errno::{self, Counted, Errno};
 use crate::state::State;
 use crate::stdio;
-use crate::wasi::abi::{Allocator, BufferPlan};
+use crate::wasi::abi::{Allocator, BufferPlan, ScratchPlan};
 use crate::wasi::io::streams::{self, StreamError};
 
 /// The guest's iovec array, checked the way the native host checks it.
@@ -50,7 +50,6 @@ impl Iovecs {
     }
 
     /// The first non-empty iovec, if any.
-    #[cfg(not(feature = "proxy"))]
     fn first(&self) -> Option<(usize, usize)> {
         (self.first < self.len).then(|| iovec(self.list, self.first))
     }
@@ -220,13 +219,19 @@ fn transfer(
     let allocator = &mut state.alloc;
     let reading = direction == Direction::Read;
     let mut target = Target::of(state.descriptors.get(fd)?, reading, offset)?;
-    #[cfg(not(feature = "proxy"))]
-    if let (Target::File(file), true, Some(at), Some((buf, len))) = (&target, reading, offset, iovecs.first()) {
-        // The native host copies only what it read into the buffer: a
-        // buffer past the end of memory fails only if what was read does
-        // not fit.
+    // The native host reads stdin, and files at an offset, into a buffer of
+    // its own and copies only what it read: a buffer past the end of memory
+    // fails only if what was read does not fit. A file read at its position
+    // goes straight into the buffer there, which is checked first: EFAULT
+    // at once.
+    if let (true, Some((buf, len))) = (reading, iovecs.first()) {
         if guest.check(buf as u32, len as u64).is_err() {
-            let n = file.pread_partly_outside(allocator, guest, buf, len, at)?;
+            let n = match (&target, offset) {
+                (Target::Stream(stream), _) => read_stream_partly_outside(allocator, guest, *stream, buf, len)?,
+                #[cfg(not(feature = "proxy"))]
+                (Target::File(file), Some(at)) => file.pread_partly_outside(allocator, guest, buf, len, at)?,
+                _ => return Err(errno::FAULT),
+            };
             store_u32(out, n as u32);
             return Ok(());
         }
@@ -320,6 +325,22 @@ fn read_stream(allocator: &mut Allocator, stream: u32, buf: usize, len: usize, b
             Err(StreamError::Closed) => Ok(0),
             Err(error) => Err(errno::from_stream_error(error)),
         });
+    }
+}
+
+/// `fd_read` of stdin into a buffer that runs past the end of memory: one
+/// blocking read of up to 64 KiB into scratch memory, then `copy_if_fits`.
+/// So at the end of input it answers 0, and bytes waiting are consumed
+/// whether or not they fit, as on the native host (which reads up to the
+/// buffer's length). Unlike `read_stream` it does not ask again after an
+/// empty blocking read (for jco): a malformed call gets the native answer.
+fn read_stream_partly_outside(allocator: &Allocator, guest: Guest, stream: u32, buf: usize, len: usize) -> Result<usize, Errno> {
+    let plan = ScratchPlan::new(allocator);
+    match streams::input_stream_blocking_read(&plan, stream, len.min(HOST_READ_CHUNK) as u64) {
+        Ok(bytes) if bytes.len() == 0 => Err(errno::INTR),
+        Ok(bytes) => super::copy_if_fits(guest, buf, bytes),
+        Err(StreamError::Closed) => Ok(0),
+        Err(error) => Err(errno::from_stream_error(error)),
     }
 }
 

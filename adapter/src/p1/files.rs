@@ -197,14 +197,7 @@ impl<'a> OpenFile<'a> {
         let plan = ScratchPlan::new(allocator);
         let (bytes, _) =
             fs::descriptor_read(&plan, self.handle, len.min(HOST_READ_CHUNK) as u64, offset).map_err(from_error_code)?;
-        if bytes.len() != 0 {
-            guest.check(buf as u32, bytes.len() as u64)?;
-            // SAFETY: the host's bytes, in memory the plan still holds (the
-            // scratch area or spill pages, never the guest's), into the
-            // guest range just checked.
-            unsafe { crate::memory::copy(buf, bytes.ptr as usize, bytes.len()) };
-        }
-        Ok(bytes.len())
+        super::copy_if_fits(guest, buf, bytes)
     }
 }
 

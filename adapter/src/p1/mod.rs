@@ -115,6 +115,22 @@ fn check_empty(end: u64, len: u64, memory_end: u64) -> Result<(), Errno> {
     }
 }
 
+/// The end of a read into a buffer that runs past the end of memory, for
+/// the reads the native host does first and copies after (`fd_pread`,
+/// `fd_read` of stdin): the bytes came to scratch memory, and go into the
+/// buffer if they fit there (nothing read always fits); EFAULT if not.
+pub fn copy_if_fits(guest: Guest, buf: usize, bytes: crate::wasi::abi::List<u8>) -> Result<usize, Errno> {
+    let len = bytes.len();
+    if len != 0 {
+        guest.check(buf as u32, len as u64)?;
+        // SAFETY: the host's bytes, in memory the caller's plan still holds
+        // (the scratch area or spill pages, never the guest's), into the
+        // guest range just checked.
+        unsafe { crate::memory::copy(buf, bytes.ptr as usize, len) };
+    }
+    Ok(len)
+}
+
 /// An iovec / ciovec as P1 lays it out: `{ buf: u32, buf_len: u32 }`.
 #[inline(always)]
 pub fn iovec(list: u32, index: u32) -> (usize, usize) {
