@@ -329,16 +329,19 @@ fn read_stream(allocator: &mut Allocator, stream: u32, buf: usize, len: usize, b
 }
 
 /// `fd_read` of stdin into a buffer that runs past the end of memory: one
-/// blocking read of up to 64 KiB into scratch memory, then `copy_if_fits`.
+/// blocking read of up to 64 KiB (the most wasmtime's stdin gives at once;
+/// the native host asks for the whole buffer) into scratch memory, then
+/// `copy_if_fits`.
 /// So at the end of input it answers 0, and bytes waiting are consumed
 /// whether or not they fit, as on the native host (which reads up to the
 /// buffer's length). Unlike `read_stream` it does not ask again after an
 /// empty blocking read (for jco): a malformed call gets the native answer.
 fn read_stream_partly_outside(allocator: &Allocator, guest: Guest, stream: u32, buf: usize, len: usize) -> Result<usize, Errno> {
+    let memory_end = crate::memory::size_bytes();
     let plan = ScratchPlan::new(allocator);
     match streams::input_stream_blocking_read(&plan, stream, len.min(HOST_READ_CHUNK) as u64) {
         Ok(bytes) if bytes.len() == 0 => Err(errno::INTR),
-        Ok(bytes) => super::copy_if_fits(guest, buf, bytes),
+        Ok(bytes) => super::copy_if_fits(guest, buf, bytes, memory_end),
         Err(StreamError::Closed) => Ok(0),
         Err(error) => Err(errno::from_stream_error(error)),
     }

@@ -194,10 +194,11 @@ impl<'a> OpenFile<'a> {
         len: usize,
         offset: u64,
     ) -> Result<usize, Errno> {
+        let memory_end = crate::memory::size_bytes();
         let plan = ScratchPlan::new(allocator);
         let (bytes, _) =
             fs::descriptor_read(&plan, self.handle, len.min(HOST_READ_CHUNK) as u64, offset).map_err(from_error_code)?;
-        super::copy_if_fits(guest, buf, bytes)
+        super::copy_if_fits(guest, buf, bytes, memory_end)
     }
 }
 

@@ -119,13 +119,20 @@ fn check_empty(end: u64, len: u64, memory_end: u64) -> Result<(), Errno> {
 /// the reads the native host does first and copies after (`fd_pread`,
 /// `fd_read` of stdin): the bytes came to scratch memory, and go into the
 /// buffer if they fit there (nothing read always fits); EFAULT if not.
-pub fn copy_if_fits(guest: Guest, buf: usize, bytes: crate::wasi::abi::List<u8>) -> Result<usize, Errno> {
+/// `memory_end` is the end of memory before the read: the bytes may have
+/// come to spill pages grown for them past it, which are not the guest's
+/// and are zeroed once the read's plan ends.
+pub fn copy_if_fits(guest: Guest, buf: usize, bytes: crate::wasi::abi::List<u8>, memory_end: usize) -> Result<usize, Errno> {
     let len = bytes.len();
     if len != 0 {
+        // A sum that wraps passes here and fails `check`.
+        if buf.wrapping_add(len) > memory_end {
+            return Err(errno::FAULT);
+        }
         guest.check(buf as u32, len as u64)?;
         // SAFETY: the host's bytes, in memory the caller's plan still holds
         // (the scratch area or spill pages, never the guest's), into the
-        // guest range just checked.
+        // guest range just checked, which lies below those spill pages.
         unsafe { crate::memory::copy(buf, bytes.ptr as usize, len) };
     }
     Ok(len)
