@@ -82,13 +82,16 @@ fn flavour_world() -> anyhow::Result<String> {
 /// `wasi:cli/exit.exit-with-code` (an unstable function not every host
 /// has), so its world need not describe it either.
 fn drop_exit_with_code(resolve: &mut wit_parser::Resolve) -> anyhow::Result<()> {
-    let exit = resolve
-        .interfaces
-        .iter_mut()
-        .find(|(_, i)| i.name.as_deref() == Some("exit"))
-        .map(|(_, i)| i)
-        .ok_or_else(|| anyhow::anyhow!("wasi:cli/exit not found in the WIT"))?;
-    exit.functions.shift_remove("exit-with-code");
+    let cli = resolve
+        .packages
+        .iter()
+        .find(|(_, p)| p.name.namespace == "wasi" && p.name.name == "cli")
+        .map(|(_, p)| p.interfaces.get("exit").copied())
+        .ok_or_else(|| anyhow::anyhow!("package wasi:cli not found in the WIT"))?;
+    let exit = cli.ok_or_else(|| anyhow::anyhow!("interface wasi:cli/exit not found in the WIT"))?;
+    if resolve.interfaces[exit].functions.shift_remove("exit-with-code").is_none() {
+        anyhow::bail!("wasi:cli/exit has no exit-with-code to leave out");
+    }
     Ok(())
 }
 
