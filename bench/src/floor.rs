@@ -3,7 +3,11 @@
 //! calls itself, with no adapter in between (`floor.wat`). No Preview 1
 //! adapter can be faster than this on the same host, since every one of
 //! them has to make those calls to give the native host's answer; it is the
-//! yardstick for how much of a call's time an adapter still owns.
+//! yardstick for how much of a call's time an adapter still owns. One
+//! caveat: arguments and environment cannot change while a component runs,
+//! so an adapter could keep the host's answer and skip the call the next
+//! time; for `args_get` and `environ_get` repeated, the floor is the cost of
+//! asking each time, as both adapters and the native host do.
 
 use crate::hosts::{engine, Invocation, Metering};
 use adapter_tests::cases::CaseSpec;

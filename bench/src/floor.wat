@@ -81,10 +81,10 @@
     (call $get_directories (i32.const 0))
     (i32.load (i32.load (i32.const 0))))
 
-  ;; open-at(sandbox, no path flags, name, open flags, descriptor flags);
-  ;; the new descriptor, or -1.
+  ;; open-at(sandbox, follow symlinks, name, open flags, descriptor flags),
+  ;; as the benchmark's guest opens; the new descriptor, or -1.
   (func $open (param $name i32) (param $len i32) (param $oflags i32) (param $dflags i32) (result i32)
-    (call $open_at (call $sandbox) (i32.const 0) (local.get $name) (local.get $len)
+    (call $open_at (call $sandbox) (i32.const 1) (local.get $name) (local.get $len)
       (local.get $oflags) (local.get $dflags) (i32.const 0))
     (if (result i32) (i32.load8_u (i32.const 0))
       (then (i32.const -1))
@@ -126,8 +126,8 @@
     (call $read (local.get $fd) (i64.const 65536)
       (i64.mul (i64.extend_i32_u (local.get $i)) (i64.const 65536)) (i32.const 0))
     (return (i32.or (call $failed) (i32.ne (i32.load (i32.const 8)) (i32.const 65536)))))
-    ;; open-at(sandbox, no path flags, small.txt, no open flags, read)
-    (call $open_at (local.get $dir) (i32.const 0) (i32.const 288) (i32.const 9)
+    ;; open-at(sandbox, follow symlinks, small.txt, no open flags, read)
+    (call $open_at (local.get $dir) (i32.const 1) (i32.const 288) (i32.const 9)
       (i32.const 0) (i32.const 1) (i32.const 0))
     (if (call $failed) (then (return (i32.const 1))))
     (call $drop_descriptor (i32.load (i32.const 4)))
