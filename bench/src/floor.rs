@@ -10,7 +10,6 @@
 //! asking each time, as both adapters and the native host do.
 
 use crate::hosts::{engine, Invocation, Metering};
-use adapter_tests::cases::CaseSpec;
 use adapter_tests::component::Host;
 use adapter_tests::wasi_ctx;
 use anyhow::{anyhow, bail, Context, Result};
@@ -98,13 +97,7 @@ impl Floor {
     /// with the arguments, environment and preopened sandbox the
     /// benchmark's run of the workload has.
     pub fn run(&self, invocation: &Invocation, id: u32, n: u64) -> Result<Duration> {
-        let spec = CaseSpec {
-            args: invocation.args.clone(),
-            env: invocation.env.clone(),
-            stdin: Vec::new(),
-            sandbox: Vec::new(),
-        };
-        let (mut builder, _captured) = wasi_ctx::builder(&spec, &invocation.sandbox)?;
+        let (mut builder, _captured) = wasi_ctx::builder(&invocation.case_spec(), &invocation.sandbox)?;
         let mut store = Store::new(self.linker.engine(), Host::new(builder.build()));
         let instance = self.linker.instantiate(&mut store, &self.component).map_err(|e| anyhow!("{e:?}"))?;
         let run: TypedFunc<(u32, u32), (u32,)> =

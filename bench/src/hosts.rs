@@ -119,6 +119,12 @@ pub struct Invocation {
 }
 
 impl Invocation {
+    /// What the WASI context of a run gets: these arguments and this
+    /// environment, empty stdin; the sandbox is preopened as it is.
+    pub fn case_spec(&self) -> CaseSpec {
+        CaseSpec { args: self.args.clone(), env: self.env.clone(), stdin: Vec::new(), sandbox: Vec::new() }
+    }
+
     /// The first arguments, for messages (some workloads pass thousands).
     pub fn summary(&self) -> String {
         let shown: Vec<&str> = self.args.iter().take(3).map(String::as_str).collect();
@@ -177,13 +183,7 @@ impl Prepared {
     /// Runs the program once; anything but exit status 0 is an error that
     /// quotes the guest's stderr.
     pub fn run(&self, invocation: &Invocation) -> Result<RunStats> {
-        let spec = CaseSpec {
-            args: invocation.args.clone(),
-            env: invocation.env.clone(),
-            stdin: Vec::new(),
-            sandbox: Vec::new(),
-        };
-        let (mut builder, captured) = wasi_ctx::builder(&spec, &invocation.sandbox)?;
+        let (mut builder, captured) = wasi_ctx::builder(&invocation.case_spec(), &invocation.sandbox)?;
         let engine = engine(self.metering);
         let metered = self.metering == Metering::Fuel;
         let (stats, status) = match &self.linked {

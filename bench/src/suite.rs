@@ -26,8 +26,9 @@ pub struct Measured {
     pub fuel: PerWay<Option<f64>>,
     /// Adapters that could not run the workload, with the first line of why.
     pub failures: Vec<(Way, String)>,
-    /// Nanoseconds per call of the host's floor (`floor.rs`): the WASI 0.2
-    /// call alone, with no adapter; only for the hot calls that have one.
+    /// Nanoseconds per call of the host's floor (`floor.rs`): the
+    /// workload's WASI 0.2 calls alone, with no adapter; only for the
+    /// per-call workloads that have one.
     pub floor: Option<f64>,
 }
 

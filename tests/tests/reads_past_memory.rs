@@ -62,35 +62,48 @@ fn stdin_read_into_a_buffer_past_the_end_of_memory_answers_as_native() {
             ("exactly what fits", b"0123456789abcdef".to_vec()),
         ];
         for (what, stdin) in fitting {
-            let expected = native::run(&module, &spec(stdin.clone())).expect("runs natively");
-            let actual = component::run(&component, &spec(stdin)).expect("runs as a component");
-            assert_eq!(
-                (&actual.stdout, &actual.exit),
-                (&expected.stdout, &expected.exit),
-                "arena in {arena}, stdin holding {what}: adapter (left) and native (right) differ"
-            );
+            assert_same_as_native(&module, &component, &spec(stdin), &format!("arena in {arena}, stdin holding {what}"));
         }
 
         // 5,000 bytes are more than the scratch area of a Go-placed arena
         // holds: they come to spill pages grown past the end of memory.
         for size in [100usize, 5000] {
             let stdin: Vec<u8> = (0..size).map(|i| i as u8).collect();
-            let expected = native::run(&module, &spec(stdin.clone())).expect("runs natively");
-            assert!(
-                matches!(&expected.exit, ExitStatus::HostError(e) if e.contains("out of bounds")),
-                "the native host no longer traps on the copy of {size} bytes: {:?}",
-                expected.exit
-            );
-            let actual = component::run(&component, &spec(stdin)).expect("runs as a component");
-            let mut printed = 21u32.to_le_bytes().to_vec(); // EFAULT
-            printed.extend([0; 4 + 16]); // no count, the buffer untouched, and nothing left
-            assert_eq!(
-                (actual.stdout, actual.exit),
-                (printed, ExitStatus::Code(0)),
-                "arena in {arena}, {size} bytes on stdin"
+            assert_native_traps_adapter_efault(
+                &module,
+                &component,
+                &spec(stdin),
+                &format!("arena in {arena}, {size} bytes on stdin"),
             );
         }
     }
+}
+
+/// Bytes that fit: the adapter prints and ends exactly as the native host.
+fn assert_same_as_native(module: &[u8], component: &[u8], spec: &CaseSpec, what: &str) {
+    let expected = native::run(module, spec).expect("runs natively");
+    let actual = component::run(component, spec).expect("runs as a component");
+    assert_eq!(
+        (&actual.stdout, &actual.exit),
+        (&expected.stdout, &expected.exit),
+        "{what}: adapter (left) and native (right) differ"
+    );
+}
+
+/// Bytes that do not fit: the native host traps on the copy; the adapter
+/// answers EFAULT, leaves the buffer alone, and (for stdin) nothing is left
+/// to read, as natively.
+fn assert_native_traps_adapter_efault(module: &[u8], component: &[u8], spec: &CaseSpec, what: &str) {
+    let expected = native::run(module, spec).expect("runs natively");
+    assert!(
+        matches!(&expected.exit, ExitStatus::HostError(e) if e.contains("out of bounds")),
+        "{what}: the native host no longer traps on the copy: {:?}",
+        expected.exit
+    );
+    let actual = component::run(component, spec).expect("runs as a component");
+    let mut printed = 21u32.to_le_bytes().to_vec(); // EFAULT
+    printed.extend([0; 4 + 16]); // no count, the buffer untouched, and nothing left
+    assert_eq!((actual.stdout, actual.exit), (printed, ExitStatus::Code(0)), "{what}");
 }
 
 /// Opens `data.bin` in the first preopen and reads it at offset 0 into the
@@ -126,25 +139,9 @@ fn pread_into_a_buffer_past_the_end_of_memory_answers_as_native() {
     for (arena, adapter) in adapters_for_both_arenas() {
         let component = component::encode(&module, &adapter).expect("encodes as a component");
         let few = file_spec(b"hello".to_vec());
-        let expected = native::run(&module, &few).expect("runs natively");
-        let actual = component::run(&component, &few).expect("runs as a component");
-        assert_eq!(
-            (&actual.stdout, &actual.exit),
-            (&expected.stdout, &expected.exit),
-            "arena in {arena}, a file of 5 bytes: adapter (left) and native (right) differ"
-        );
-
+        assert_same_as_native(&module, &component, &few, &format!("arena in {arena}, a file of 5 bytes"));
         let many = file_spec((0..5000).map(|i| i as u8).collect());
-        let expected = native::run(&module, &many).expect("runs natively");
-        assert!(
-            matches!(&expected.exit, ExitStatus::HostError(e) if e.contains("out of bounds")),
-            "the native host no longer traps on the copy: {:?}",
-            expected.exit
-        );
-        let actual = component::run(&component, &many).expect("runs as a component");
-        let mut printed = 21u32.to_le_bytes().to_vec(); // EFAULT
-        printed.extend([0; 4 + 16]);
-        assert_eq!((actual.stdout, actual.exit), (printed, ExitStatus::Code(0)), "arena in {arena}, 5,000 bytes");
+        assert_native_traps_adapter_efault(&module, &component, &many, &format!("arena in {arena}, a file of 5,000 bytes"));
     }
 }
 
