@@ -315,12 +315,25 @@ impl Descriptors {
     /// pages, or 0 if memory cannot grow (pages grown are never at 0).
     pub fn move_to_new_pages(&mut self, capacity: usize) -> usize {
         use crate::memory::{self, PAGE_SIZE};
-        let bytes = capacity * core::mem::size_of::<Descriptor>() + crate::tripwire::TRIPWIRE_BYTES;
-        let pages = bytes.div_ceil(PAGE_SIZE);
+        let pages = pages_for(capacity);
         let Some(base) = memory::grow(pages) else { return 0 };
         // SAFETY: fresh pages, large enough for `capacity` entries.
         unsafe { self.move_to(base, capacity) };
         base + pages * PAGE_SIZE
+    }
+
+    /// Where the table's own pages are and how many bytes they span, once
+    /// it lives out of line.
+    pub fn out_of_line_pages(&self) -> Option<(usize, usize)> {
+        self.is_out_of_line()
+            .then(|| (self.table as usize, pages_for(self.capacity()) * crate::memory::PAGE_SIZE))
+    }
+
+    /// After the table moved `distance` bytes up with the arena
+    /// (`interpose`, which moves the state block and the table's own pages
+    /// by the same distance): look it up there.
+    pub fn shift(&mut self, distance: u32) {
+        self.table += distance;
     }
 
     /// Closes `fd`: its host resources are released where it lies, without
@@ -360,6 +373,12 @@ impl Descriptors {
             _ => Err(errno::BADF),
         }
     }
+}
+
+/// The pages a table of `capacity` entries takes out of line, its last
+/// `TRIPWIRE_BYTES` unused.
+fn pages_for(capacity: usize) -> usize {
+    (capacity * core::mem::size_of::<Descriptor>() + crate::tripwire::TRIPWIRE_BYTES).div_ceil(crate::memory::PAGE_SIZE)
 }
 
 impl Descriptor {

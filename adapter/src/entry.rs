@@ -74,14 +74,16 @@ pub fn check_tail(state: &State) {
 #[inline(never)]
 fn bootstrap() {
     globals::set_state_address(STATE_PLACING);
-    let (kind, base, end) = placement::place();
+    let hint = globals::placement_hint();
+    globals::consume_placement_hint();
+    let (kind, base, end, guest_end) = placement::place(hint);
     if kind == 0 {
         borrow_stack_for_report();
         placement_failed();
     }
     // SAFETY: no adapter frame exists yet, so moving the stack is sound.
     unsafe { globals::set_stack_pointer(placement::stack_top(kind, base)) };
-    init_state(kind, base, end);
+    init_state(kind, base, end, hint, guest_end);
 }
 
 /// Before the arena exists there is no stack to build a message on. For the
@@ -108,16 +110,19 @@ fn placement_failed() -> ! {
     crate::fatal!("cannot place its state: memory.grow failed (memory at maximum)")
 }
 
+/// `hint` and `guest_end` (the memory's size before the arena was placed)
+/// matter only when interposed.
 #[inline(never)]
-fn init_state(kind: u32, base: usize, end: usize) {
+fn init_state(kind: u32, base: usize, end: usize, hint: i32, guest_end: usize) {
     let arena = Arena::layout(kind, base, end);
+    let guest_max_pages = crate::placement_hint::interposed_maximum(hint).unwrap_or(0);
     let state = arena.state as *mut State;
     // SAFETY: the arena is memory the main module never uses (see
     // `placement`), large enough for the state (checked by a const assert in
     // lib.rs); zeroed first so every field starts from a known value.
     unsafe {
         crate::memory::fill(arena.state, 0, core::mem::size_of::<State>());
-        (*state).init(kind, &arena.bounds());
+        (*state).init(kind, &arena.bounds(), guest_max_pages, guest_end);
     }
     globals::set_state_address(state as usize);
 }
@@ -193,7 +198,7 @@ fn make_clearance(state: usize) {
     if globals::stack_pointer() != state_ref.stack_top as usize {
         return;
     }
-    let wanted = state_ref.arena_base as usize + state_ref.clearance as usize;
+    let wanted = state_ref.reserved_start as usize + state_ref.clearance as usize;
     let state_offset = placement::stack_top(GROWN_PAGES, 0);
     let end = crate::memory::size_bytes();
     if end + state_offset < wanted {

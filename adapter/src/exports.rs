@@ -245,18 +245,58 @@ fn pause_end() {
     unsafe { crate::state::get() }.pause.end()
 }
 
+/// The main module's `memory.size`, rewritten by a converter into a call of
+/// this export (`interpose`). Calls nothing.
+#[no_mangle]
+pub unsafe extern "C" fn adapter_memory_size() -> u32 {
+    crate::entry::enter();
+    memory_size()
+}
+
+#[inline(never)]
+fn memory_size() -> u32 {
+    // SAFETY: `entry::enter` ran; this is the call's only reference.
+    crate::interpose::size(unsafe { crate::state::get() })
+}
+
+/// The main module's `memory.grow`, rewritten by a converter into a call of
+/// this export (`interpose`): the old size in pages, or -1. It may move the
+/// adapter's arena, stack included, so neither it nor `interpose::grow`
+/// has a stack frame. Calls nothing.
+#[no_mangle]
+pub unsafe extern "C" fn adapter_memory_grow(pages: u32) -> u32 {
+    crate::entry::enter();
+    // SAFETY: `entry::enter` ran.
+    unsafe { crate::interpose::grow(pages) }
+}
+
 /// Forgets all adapter state, for snapshotting tools that capture memory
-/// after initialisation: the next call places a fresh arena.
+/// after initialisation: the next call places a fresh arena. When
+/// interposed, the adapter's pages become the guest's, zeroed (the guest's
+/// memory then ends where real memory does), and the hint is set again so
+/// that the next arena is interposed too.
 #[no_mangle]
 pub unsafe extern "C" fn reset_adapter_state() {
     let state = crate::globals::state_address();
     if state > crate::globals::STATE_PLACING {
         // SAFETY: the block the global points at after placement.
         let state_ref = unsafe { &*(state as *const crate::state::State) };
-        if state_ref.placement == crate::state::placement_kind::LOW_MEMORY {
-            // Go detection requires this region to be all zero again.
-            let end = state_ref.arena_end as usize;
-            crate::memory::fill(0, 0, end);
+        match state_ref.placement {
+            crate::state::placement_kind::LOW_MEMORY => {
+                // Go detection requires this region to be all zero again.
+                let end = state_ref.reserved_end as usize;
+                crate::memory::fill(0, 0, end);
+            }
+            crate::state::placement_kind::INTERPOSED => {
+                // `placement_hint::interposed(Some(maximum))`, for a maximum
+                // the hint gave (at most `MAX_PAGES`). The state block goes
+                // with the rest: read it first.
+                let hint = crate::placement_hint::INTERPOSED + 1 + state_ref.guest_max_pages as i32;
+                let start = state_ref.reserved_start as usize;
+                crate::memory::fill(start, 0, crate::memory::size_bytes() - start);
+                crate::globals::set_placement_hint(hint);
+            }
+            _ => {}
         }
     }
     crate::globals::set_state_address(0);

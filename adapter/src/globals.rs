@@ -48,6 +48,13 @@ pub fn placement_hint() -> i32 {
     unsafe { adapter_placement_hint_get() }
 }
 
+/// Sets the hint again (`reset_adapter_state`, for the next placement).
+#[inline(always)]
+pub fn set_placement_hint(hint: i32) {
+    // SAFETY: a plain `global.set`.
+    unsafe { adapter_placement_hint_set(hint) }
+}
+
 /// Marks the hint as used. Nothing reads it again; the write is what keeps
 /// the global a global: wasm-opt would fold a global that is never written
 /// into its initial value, and the value would no longer be there to set.

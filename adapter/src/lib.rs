@@ -6,9 +6,9 @@
 //!   `&mut State` and maps the result to a P1 errno.
 //! * `p1`: the P1 functions, one module per family; `p1::types` holds
 //!   every P1 constant.
-//! * core: `entry`, `placement`, `placement_hint`, `state`, `tripwire`
-//!   (where the adapter's stack and state live and how each call finds
-//!   them, docs/memory.md);
+//! * core: `entry`, `placement`, `placement_hint`, `state`, `tripwire`,
+//!   `interpose` (where the adapter's stack and state live and how each
+//!   call finds them, docs/memory.md);
 //!   `descriptors`, `preopens`, `stdio` (the descriptor table); `pause`
 //!   (calls inside a host-started allocation); `errno`.
 //! * `wasi`: the WASI 0.2 imports as typed functions generated from the
@@ -34,6 +34,7 @@ mod entry;
 mod errno;
 mod exports;
 mod globals;
+mod interpose;
 mod memory;
 mod p1;
 mod pause;

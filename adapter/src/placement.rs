@@ -14,11 +14,16 @@
 //!   the adapter moves its state to freshly grown pages, which such an
 //!   allocator never claims, and stops checking ("settled").
 //!
+//! * Interposed (the converter rewrote the main module's `memory.size` and
+//!   `memory.grow` into calls of the adapter, `interpose`): the guest only
+//!   sees the memory below the arena, so the arena is grown above it, for
+//!   every language, and never needs a check.
+//!
 //! Everything here that runs before the stack pointer is set must not need
 //! a stack frame: only scalar locals and raw memory accesses.
 
 use crate::memory::{self, PAGE_SIZE};
-use crate::{globals, placement_hint};
+use crate::placement_hint;
 use crate::state::{placement_kind, State};
 
 /// The Go linker's lowest data address (`placement_hint`).
@@ -66,7 +71,7 @@ impl Arena {
     pub fn layout(kind: u32, base: usize, end: usize) -> Arena {
         let stack_top = stack_top(kind, base);
         let state = stack_top;
-        let (scratch, scratch_end) = if kind == placement_kind::GROWN_PAGES {
+        let (scratch, scratch_end) = if kind != placement_kind::LOW_MEMORY {
             // Not from 0: a memory that started empty has its arena there,
             // and a null pointer handed to the host would read as absent.
             (base + 16, stack_top - GROWN_STACK_SIZE)
@@ -105,35 +110,56 @@ fn align16(n: usize) -> usize {
     (n + 15) & !15
 }
 
-/// Decides where the arena goes; returns `(kind, base, end)`, with kind 0
-/// when memory cannot grow (a base of 0 is valid: a module whose memory
-/// starts empty gets its arena at address 0). A converter's hint, when
-/// there is one, answers whether the module is Go; otherwise memory is
-/// read (`is_go_module`). Needs no stack.
+/// Decides where the arena goes, given the converter's hint (the
+/// `adapter_placement_hint` global); returns `(kind, base, end,
+/// guest_end)`, with kind 0 when memory cannot grow (a base of 0 is valid:
+/// a module whose memory starts empty gets its arena at address 0). An
+/// interposed module gets grown pages that never need watching, with free
+/// pages between them and the guest's memory, which ends at `guest_end`,
+/// so that its first growths need not move them (`interpose`). Otherwise
+/// the hint, when there is one, answers whether the module is Go, or
+/// memory is read (`is_go_module`). Needs no stack.
 #[inline(always)]
-pub fn place() -> (u32, usize, usize) {
-    let hint = globals::placement_hint();
-    globals::consume_placement_hint();
-    let go = match hint {
-        // A hint cannot make room that is not there.
-        placement_hint::GO => placement_hint::room_for_go(memory::size_bytes() as u64),
-        placement_hint::NOT_GO => false,
-        _ => is_go_module(),
+pub fn place(hint: i32) -> (u32, usize, usize, usize) {
+    let guest_end = memory::size_bytes();
+    let (kind, slack) = if placement_hint::interposed_maximum(hint).is_some() {
+        (placement_kind::INTERPOSED, slack_pages(memory::size_pages()))
+    } else {
+        let go = match hint {
+            // A hint cannot make room that is not there.
+            placement_hint::GO => placement_hint::room_for_go(guest_end as u64),
+            placement_hint::NOT_GO => false,
+            _ => is_go_module(),
+        };
+        if go {
+            return (placement_kind::LOW_MEMORY, LOW_ARENA_BASE, GO_FIRST_DATA_ADDRESS, guest_end);
+        }
+        (placement_kind::GROWN_PAGES, 0)
     };
-    if go {
-        return (placement_kind::LOW_MEMORY, LOW_ARENA_BASE, GO_FIRST_DATA_ADDRESS);
+    // The slack only where memory can spare it.
+    let base = match memory::grow(GROWN_PAGES + slack) {
+        Some(grown) => grown + slack * PAGE_SIZE,
+        None => match memory::grow(GROWN_PAGES) {
+            Some(grown) => grown,
+            None => return (0, 0, 0, 0),
+        },
+    };
+    let end = base + GROWN_PAGES * PAGE_SIZE;
+    if kind == placement_kind::GROWN_PAGES {
+        tripwire::arm(tripwire::at(end));
     }
-    match grow_arena() {
-        Some(base) => (placement_kind::GROWN_PAGES, base, base + GROWN_PAGES * PAGE_SIZE),
-        None => (0, 0, 0),
-    }
+    (kind, base, end, guest_end)
 }
 
-#[inline(always)]
-fn grow_arena() -> Option<usize> {
-    let base = memory::grow(GROWN_PAGES)?;
-    tripwire::arm(tripwire::at(base + GROWN_PAGES * PAGE_SIZE));
-    Some(base)
+/// Free pages left between the guest's memory and the adapter's blocks
+/// when they are placed or moved, so that the guest's next growths need not
+/// move them: an eighth of the guest's memory, between 1 MiB and 16 MiB.
+/// A guest growing a page at a time then moves them about six times per
+/// doubling of its memory up to 128 MiB, and once per 16 MiB above. Asked
+/// for only when memory can spare it. (Pages never written cost a host
+/// nothing but address space.)
+pub fn slack_pages(guest_pages: usize) -> usize {
+    (guest_pages / 8).clamp(16, 256)
 }
 
 /// Recognises a module built by the Go toolchain: nothing below Go's first

@@ -31,6 +31,10 @@ pub mod placement_kind {
     pub const LOW_MEMORY: u32 = 1;
     /// In pages the adapter grew itself.
     pub const GROWN_PAGES: u32 = 2;
+    /// Above the guest's memory, which the adapter tells the guest the size
+    /// of: the converter rewrote the main module's `memory.size` and
+    /// `memory.grow` into calls of the adapter (`interpose`).
+    pub const INTERPOSED: u32 = 3;
 }
 
 #[repr(C)]
@@ -43,8 +47,12 @@ pub struct State {
     /// `wasi::abi::RETURN_AREA_OFFSET`. Only the bindings touch it.
     returns: ReturnArea<{ crate::wasi::RETURN_AREA_BYTES }>,
     pub placement: u32,
-    pub arena_base: u32,
-    pub arena_end: u32,
+    /// Memory that is not the guest's, which guest pointers may not reach
+    /// (`p1::Guest`): the arena (Go's low memory, grown pages), or, when
+    /// interposed, everything from the end of the guest's memory up
+    /// (`reserved_end` is then `u32::MAX`).
+    pub reserved_start: u32,
+    pub reserved_end: u32,
     /// Stack pointer value when no adapter frame is live.
     pub stack_top: u32,
     /// The tripwire (`tripwire::at`) in the last bytes of the pages the
@@ -59,6 +67,11 @@ pub struct State {
     /// (see `pause`).
     pub pause: crate::pause::Pause,
     pub descriptors: Descriptors,
+    /// Interposed placement only (`interpose`): the guest's memory, in
+    /// pages, its declared maximum, and an arena move in progress.
+    pub guest_pages: u32,
+    pub guest_max_pages: u32,
+    pub relocation: Relocation,
     /// Where `_in` imports leave a record that their caller reads in place
     /// while it makes other import calls (stats read alongside the
     /// metadata hash): here rather than on the stack, so those callers need
@@ -69,6 +82,18 @@ pub struct State {
 
 const _: () = assert!(core::mem::offset_of!(State, alloc) == crate::wasi::abi::ALLOCATOR_OFFSET);
 const _: () = assert!(core::mem::offset_of!(State, returns) == crate::wasi::abi::RETURN_AREA_OFFSET);
+
+/// A move of the adapter's blocks being made (`interpose`, when the guest
+/// grows its memory):
+/// decided with a stack frame before the move, read by the frame-free move
+/// itself, finished on the new stack. All zero when no move is in progress.
+#[repr(C)]
+pub struct Relocation {
+    /// `[from, from + bytes)` moves to `to`, which is higher.
+    pub from: u32,
+    pub to: u32,
+    pub bytes: u32,
+}
 
 /// Where an arena's parts are (see `placement::Arena`).
 pub struct ArenaBounds {
@@ -81,11 +106,24 @@ pub struct ArenaBounds {
 
 impl State {
     /// Initialises a zeroed block in place.
-    pub fn init(&mut self, placement: u32, arena: &ArenaBounds) {
-        let settled = placement == placement_kind::LOW_MEMORY;
+    /// `guest_max_pages` and `guest_end` matter only when interposed: the
+    /// most pages the guest may grow its memory to, and where its memory
+    /// ends now.
+    pub fn init(&mut self, placement: u32, arena: &ArenaBounds, guest_max_pages: u32, guest_end: usize) {
+        // Grown pages settle once no guest allocator can claim them any
+        // more; the other two placements never share memory with one.
+        let settled = placement != placement_kind::GROWN_PAGES;
         self.head_canary = if settled { HEAD_SETTLED } else { HEAD_UNSETTLED };
         self.tail_canary = TAIL_CANARY;
         self.placement = placement;
+        if placement == placement_kind::INTERPOSED {
+            // The guest's memory is all there was when the arena was grown
+            // above it.
+            self.guest_pages = (guest_end / crate::memory::PAGE_SIZE) as u32;
+            self.guest_max_pages = guest_max_pages;
+            self.reserved_start = guest_end as u32;
+            self.reserved_end = u32::MAX;
+        }
         self.set_arena(arena);
         self.descriptors.init();
         self.pause.init();
@@ -93,9 +131,13 @@ impl State {
 
     /// Records where the arena is (after placing or moving it).
     pub fn set_arena(&mut self, arena: &ArenaBounds) {
-        self.arena_base = arena.base as u32;
-        self.arena_end = arena.end as u32;
-        self.tripwire = crate::tripwire::at(arena.end);
+        // When interposed, what is reserved is everything above the guest's
+        // memory, wherever the arena is in it (`init`, `interpose`).
+        if self.placement != placement_kind::INTERPOSED {
+            self.reserved_start = arena.base as u32;
+            self.reserved_end = arena.end as u32;
+            self.tripwire = crate::tripwire::at(arena.end);
+        }
         self.stack_top = arena.stack_top as u32;
         self.alloc.configure(arena.scratch, arena.scratch_end, self.is_settled());
     }
@@ -107,7 +149,7 @@ impl State {
     }
 
     /// Whether no guest allocator can claim the arena any more: always in
-    /// Go's low memory; in grown pages once the arena moved to pages grown
+    /// Go's low memory and when interposed; in grown pages once the arena moved to pages grown
     /// after the guest's allocator took its memory (docs/memory.md). The
     /// head canary records it (`HEAD_SETTLED`).
     #[inline(always)]
@@ -196,18 +238,26 @@ fn reserve<'a>(table: &mut Descriptors, room: impl FnOnce() -> TableRoom<'a>) ->
     table.reserve()
 }
 
-/// Grows a full table: only in grown arenas (Go's low-memory arena has no
-/// room: EMFILE at its capacity). While the arena is unsettled, the table's
-/// new pages are the last the adapter grew, so the tripwire moves to their
-/// end (docs/memory.md).
+/// Grows a full table: only in grown and interposed arenas (Go's
+/// low-memory arena has no room: EMFILE at its capacity). While the arena
+/// is unsettled, the table's new pages are the last the adapter grew, so
+/// the tripwire moves to their end (docs/memory.md). When interposed, the
+/// pages an out-of-line table leaves are zeroed: free pages of the
+/// adapter's are handed to the guest as they are (`interpose`).
 #[cold]
 #[inline(never)]
 fn make_room(table: &mut Descriptors, room: &mut TableRoom<'_>) -> Result<(), Errno> {
-    if room.placement != placement_kind::GROWN_PAGES {
+    if room.placement == placement_kind::LOW_MEMORY {
         return Err(errno::MFILE);
     }
+    let left = table.out_of_line_pages();
     let end = table.grow()?;
-    if !room.settled {
+    if room.placement == placement_kind::INTERPOSED {
+        if let Some((at, bytes)) = left {
+            // SAFETY: the pages the table just left, which nothing else uses.
+            unsafe { crate::memory::fill(at, 0, bytes) };
+        }
+    } else if !room.settled {
         *room.tripwire = crate::tripwire::at(end);
         crate::tripwire::arm(*room.tripwire);
     }

@@ -1,5 +1,5 @@
-//! CI check: every adapter flavour with a size bar (issue 8: the command
-//! flavour in at most 32,000 bytes) stays within it. Needs the adapters
+//! CI check: every adapter flavour with a size bar (the command flavour in
+//! at most `sizes::COMMAND_SIZE_BAR` bytes) stays within it. Needs the adapters
 //! built (ci/build-adapters.sh) like the other tests.
 
 use adapter_bench::sizes;

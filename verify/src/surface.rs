@@ -106,12 +106,17 @@ pub const ADAPTER_EXPORTS: &[SurfaceExport] = &[
     SurfaceExport::new("adapter_monotonic_clock_set_paused", &[I32], NOTHING),
 ];
 
-/// This adapter's own additions to the drop-in surface: called by the
-/// wrapper the converter puts around a main module's `cabi_realloc` (the
-/// stretch in between may not call the host).
+/// This adapter's own additions to the drop-in surface, called by code the
+/// converter puts into the main module: the pause functions by the wrapper
+/// around its `cabi_realloc` (the stretch in between may not call the
+/// host), the memory functions in place of its `memory.size` and
+/// `memory.grow` (the interposed placement). wit-component removes them
+/// from components whose main module does not call them.
 pub const EXTENSION_EXPORTS: &[SurfaceExport] = &[
     SurfaceExport::new("adapter_pause_begin", &[], NOTHING),
     SurfaceExport::new("adapter_pause_end", &[], NOTHING),
+    SurfaceExport::new("adapter_memory_size", &[], &[I32]),
+    SurfaceExport::new("adapter_memory_grow", &[I32], &[I32]),
 ];
 
 /// The command flavour's entry point; it returns the lowered `result`.
@@ -172,9 +177,9 @@ mod tests {
     #[test]
     fn surface_sizes() {
         assert_eq!(PREVIEW1_EXPORTS.len(), 46);
-        assert_eq!(exports(Flavour::Command).count(), 54);
-        assert_eq!(exports(Flavour::Reactor).count(), 53);
-        assert_eq!(exports(Flavour::Proxy).count(), 53);
+        assert_eq!(exports(Flavour::Command).count(), 56);
+        assert_eq!(exports(Flavour::Reactor).count(), 55);
+        assert_eq!(exports(Flavour::Proxy).count(), 55);
     }
 
     #[test]

@@ -33,7 +33,7 @@ fn passing_adapter_prints_summary_and_exits_zero() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let stdout = text(&output.stdout);
     let summary = format!(
-        "ok: command adapter, 54 exports, 4 imports, {} bytes",
+        "ok: command adapter, 56 exports, 4 imports, {} bytes",
         wasm.len()
     );
     assert!(stdout.contains(&summary), "{stdout}");

@@ -22,8 +22,8 @@ fn valid_module_passes_for_each_flavour() {
         let summary = verify::check(&wasm, Build::new(flavour))
             .unwrap_or_else(|e| panic!("{flavour}: {e}\n{}", module.wat()));
         let expected_exports = match flavour {
-            Flavour::Command => 54,
-            Flavour::Reactor | Flavour::Proxy => 53,
+            Flavour::Command => 56,
+            Flavour::Reactor | Flavour::Proxy => 55,
         };
         assert_eq!(summary.flavour, flavour);
         assert_eq!(summary.exports, expected_exports);

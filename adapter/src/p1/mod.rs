@@ -50,19 +50,20 @@ pub const HOSTCALL_BUDGET: u64 = 128 << 20;
 /// too, while its `fd_read` fills the whole buffer.
 pub const HOST_READ_CHUNK: usize = 64 * 1024;
 
-/// The guest's part of memory: everything but the adapter's arena. A copy
-/// taken at the start of a call (the arena does not move during one), so
-/// that checks need no borrow of the state.
+/// The guest's part of memory: everything but what the adapter reserved
+/// (`State::reserved_start` / `reserved_end`: its arena, or everything above
+/// the guest's memory when interposed). A copy taken at the start of a call
+/// (nothing moves during one), so that checks need no borrow of the state.
 #[derive(Clone, Copy)]
 pub struct Guest {
-    arena_base: u32,
-    arena_end: u32,
+    reserved_start: u32,
+    reserved_end: u32,
 }
 
 impl Guest {
     #[inline(always)]
     pub fn of(state: &State) -> Guest {
-        Guest { arena_base: state.arena_base, arena_end: state.arena_end }
+        Guest { reserved_start: state.reserved_start, reserved_end: state.reserved_end }
     }
 
     /// EFAULT unless `[ptr, ptr + len)` lies inside linear memory and
@@ -87,31 +88,35 @@ impl Guest {
         let start = u64::from(ptr);
         let end = start + len;
         // The two usual cases first, one or two comparisons each: below the
-        // arena (grown pages sit above the guest's data; the arena lies
-        // inside memory, so this is inside it too), or above it and inside
-        // memory (Go's arena is at the bottom of memory).
-        if end <= u64::from(self.arena_base) {
+        // reserved memory (grown and interposed arenas sit above the
+        // guest's data; they lie inside memory, so this is inside it too),
+        // or above it and inside memory (Go's arena is at the bottom of
+        // memory; when interposed nothing is above it).
+        if end <= u64::from(self.reserved_start) {
             return Ok(());
         }
         let memory_end = crate::memory::size_pages() as u64 * crate::memory::PAGE_SIZE as u64;
-        if start >= u64::from(self.arena_end) && end <= memory_end {
+        if start >= u64::from(self.reserved_end) && end <= memory_end {
             return Ok(());
         }
-        check_empty(end, len, memory_end)
+        self.check_empty(end, len, memory_end)
     }
-}
 
-/// What `Guest::check` leaves: a range that reaches past the arena's base
-/// and either starts below its end or runs past the end of memory. Only an
-/// empty range inside memory is fine there. Out of line so that the usual
-/// cases stay a branch or two.
-#[cold]
-#[inline(never)]
-fn check_empty(end: u64, len: u64, memory_end: u64) -> Result<(), Errno> {
-    if len == 0 && end <= memory_end {
-        Ok(())
-    } else {
-        Err(errno::FAULT)
+    /// What `check` leaves: a range that reaches past the reserved
+    /// memory's start and either starts below its end or runs past the end
+    /// of memory. Only an empty range inside the guest's memory is fine
+    /// there (when interposed, the guest's memory ends where the reserved
+    /// memory starts). Out of line so that the usual cases stay a branch or
+    /// two.
+    #[cold]
+    #[inline(never)]
+    fn check_empty(self, end: u64, len: u64, memory_end: u64) -> Result<(), Errno> {
+        let guest_end = if self.reserved_end == u32::MAX { u64::from(self.reserved_start) } else { memory_end };
+        if len == 0 && end <= guest_end {
+            Ok(())
+        } else {
+            Err(errno::FAULT)
+        }
     }
 }
 

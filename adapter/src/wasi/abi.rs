@@ -245,6 +245,21 @@ impl Allocator {
     pub fn configure_settled(&mut self) {
         self.cells.get_mut().keep_spill = 1;
     }
+
+    /// The scratch area moved `distance` bytes up with the arena
+    /// (`interpose`).
+    pub fn shift_scratch(&mut self, distance: u32) {
+        let cells = self.cells.get_mut();
+        cells.scratch_base += distance;
+        cells.scratch_end += distance;
+    }
+
+    /// Drops the spill region between calls, when no plan holds any of it
+    /// (so it is all zero): the adapter's pages are rearranged
+    /// (`interpose`), and the next large result grows a fresh one.
+    pub fn forget_spill(&mut self) {
+        self.cells.get_mut().spill = Spill { base: 0, end: 0, used_end: 0, pages_at_grow: 0 };
+    }
 }
 
 /// What an import whose result holds lists takes as its first argument:
