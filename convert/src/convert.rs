@@ -1,11 +1,12 @@
 //! The whole conversion, as the command line runs it: inspect, pick the
 //! flavour and adapter, check the imports, embed the world, wrap the
-//! allocator, set the adapter's placement hint, encode.
+//! allocator, interpose the adapter on the module's memory, set the
+//! adapter's placement hint, encode.
 
 use crate::flavour::{self, Flavour};
 use crate::imports::{check_imports, list};
 use crate::inspect::{inspect, ModuleInfo};
-use crate::{encode, placement, realloc, world};
+use crate::{encode, interpose, placement, realloc, world};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
@@ -24,6 +25,10 @@ pub struct Options {
     pub world: Option<String>,
     /// An adapter to use instead of the built-in one.
     pub adapter: Option<Vec<u8>>,
+    /// Leave the module's `memory.size` and `memory.grow` alone: the
+    /// adapter then places itself as in the stock `--adapt` flow, by the
+    /// heuristics of docs/memory.md, instead of above the guest's memory.
+    pub no_interpose: bool,
 }
 
 /// A finished conversion.
@@ -34,6 +39,8 @@ pub struct Converted {
     /// `wrap_realloc` was asked for but the module has no allocator to wrap
     /// (or already announces its allocations).
     pub nothing_to_wrap: bool,
+    /// The module's memory instructions call the adapter (`interpose`).
+    pub interposed: bool,
 }
 
 pub fn convert(module: &[u8], options: &Options) -> Result<Converted> {
@@ -59,9 +66,18 @@ pub fn convert(module: &[u8], options: &Options) -> Result<Converted> {
             None => nothing_to_wrap = true,
         }
     }
-    let adapter = placement::with_placement_hint(adapter, &module);
+    // An adapter without the memory functions (wasmtime's, given with
+    // `adapter`) is spliced in as the stock flow would.
+    let interposed = !options.no_interpose && interpose::serves_interposition(adapter)?;
+    let adapter = if interposed {
+        let rewritten = interpose::interpose(&module)?;
+        module = rewritten.module;
+        placement::with_hint(adapter, rewritten.hint)
+    } else {
+        placement::with_placement_hint(adapter, &module)
+    };
     let component = encode(&module, &adapter)?;
-    Ok(Converted { component, flavour, nothing_to_wrap })
+    Ok(Converted { component, flavour, nothing_to_wrap, interposed })
 }
 
 /// wit-component drops the exports of a module without a component type

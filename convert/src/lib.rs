@@ -9,8 +9,12 @@
 //!   code (a garbage collection) safe inside host-started allocations,
 //!   without any cooperation from the guest;
 //! * [`embed_world`]: the component type a reactor's exports need;
-//! * [`with_placement_hint`]: tells the adapter whether the module is Go, so
-//!   its first call need not read memory to find out;
+//! * [`interpose`]: makes the module's `memory.size` and `memory.grow`
+//!   calls of the adapter, which then lives above the guest's memory (the
+//!   interposed placement, docs/memory.md);
+//! * [`with_placement_hint`]: tells the adapter how the module was
+//!   converted (interposed) or whether it is Go, so its first call need
+//!   not read memory to find out;
 //! * [`encode`]: splices an adapter in, as `wasm-tools component new --adapt`
 //!   does.
 
@@ -18,8 +22,10 @@ mod convert;
 mod flavour;
 mod imports;
 mod inspect;
+mod interpose;
 mod placement;
 mod realloc;
+mod rewrite;
 mod world;
 
 use anyhow::{Context, Result};
@@ -28,7 +34,8 @@ pub use convert::{convert, Converted, Options};
 pub use flavour::{adapter, built_in_adapters, Flavour};
 pub use imports::check_imports;
 pub use inspect::{inspect, ModuleInfo};
-pub use placement::{hint_offset, recognise, with_placement_hint, Recognised};
+pub use interpose::{interpose, serves_interposition, Interposed, ADAPTER_PAGES, MEMORY_GROW, MEMORY_SIZE};
+pub use placement::{hint_offset, recognise, with_hint, with_placement_hint, Recognised};
 pub use realloc::{check_realloc_type, wrap_realloc, PAUSE_BEGIN, PAUSE_END, REALLOC_EXPORTS};
 pub use world::{embed_world, embed_world_from_path};
 
@@ -39,13 +46,13 @@ pub fn flavour_of(module: &[u8]) -> Result<Flavour> {
 
 /// Splices `adapter` into `module` (which must carry its component type if
 /// it exports anything beyond `_start`/`_initialize`), unchanged, as
-/// `wasm-tools component new --adapt` does; [`convert`] sets the adapter's
-/// placement hint first ([`with_placement_hint`]).
+/// `wasm-tools component new --adapt` does; [`convert`] rewrites the
+/// module ([`interpose`]) and sets the adapter's placement hint first.
 pub fn encode(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
     wit_component::ComponentEncoder::default()
         .module(module)
         .context("reading the P1 module")?
-        .adapter(realloc::ADAPTER_MODULE, adapter)
+        .adapter(rewrite::ADAPTER_MODULE, adapter)
         .context("reading the adapter")?
         .validate(true)
         .encode()

@@ -59,6 +59,7 @@ fn convert(path: &Path, conversion: &Conversion, for_run: bool) -> Result<p1_con
         wit: conversion.wit.clone(),
         world: conversion.world.clone(),
         adapter,
+        no_interpose: conversion.no_interpose,
     };
     let name = path.display();
     if module.len() >= PROGRESS_BYTES || (module.len() >= TERMINAL_PROGRESS_BYTES && std::io::stderr().is_terminal()) {

@@ -1,13 +1,16 @@
-//! The adapter's placement hint (adapter/src/placement_hint.rs): whether the
-//! main module was built by the Go toolchain, decided here from the module's
-//! data segments, and written into the adapter's bytes so that its first
-//! call does not have to read memory to find out (docs/memory.md).
+//! The adapter's placement hint (adapter/src/placement_hint.rs): that the
+//! main module was rewritten for the interposed placement (`interpose`),
+//! or else whether it was built by the Go toolchain, decided here from the
+//! module's data segments; written into the adapter's bytes so that its
+//! first call does not have to read memory to find out (docs/memory.md).
 //!
 //! The decision is the adapter's own run-time test applied to the initial
 //! memory image, exhaustively: no data below Go's first data address, and a
 //! Go pclntab header (8-byte aligned, plausible counts) above it. The
 //! constants of that test are shared with the adapter (`placement_hint`).
 
+use crate::interpose::interposed_hint;
+use crate::rewrite::Layout;
 use anyhow::{Context, Result};
 use std::borrow::Cow;
 use wasi_preview1_adapter_provider::placement_hint::{
@@ -111,7 +114,8 @@ pub fn recognise(module: &[u8]) -> Result<Option<Recognised>> {
     Ok(Some(if found { Recognised::Go } else { Recognised::NotGo }))
 }
 
-/// `adapter` with its placement hint set for `module`. Unchanged when the
+/// `adapter` with its placement hint set for `module`: interposed for a
+/// module `interpose` rewrote, else whether it is Go. Unchanged when the
 /// module cannot be recognised statically (the hint is an optimisation: a
 /// module this cannot read is left to the adapter's run-time test), and
 /// when the adapter has no hint to set (not one of this project's, e.g.
@@ -119,11 +123,23 @@ pub fn recognise(module: &[u8]) -> Result<Option<Recognised>> {
 /// again. Nothing here can fail a conversion: a module or adapter that does
 /// not parse gets no hint, and the encoder reports it.
 pub fn with_placement_hint<'a>(adapter: &'a [u8], module: &[u8]) -> Cow<'a, [u8]> {
-    let (Ok(Some(recognised)), Ok(Some(at))) = (recognise(module), hint_offset(adapter)) else {
-        return Cow::Borrowed(adapter);
+    let interposed = Layout::read(module).ok().and_then(|layout| interposed_hint(&layout));
+    let hint = match interposed {
+        Some(hint) => hint,
+        None => match recognise(module) {
+            Ok(Some(recognised)) => recognised.hint(),
+            _ => return Cow::Borrowed(adapter),
+        },
     };
+    with_hint(adapter, hint)
+}
+
+/// `adapter` with its placement hint set to `hint` (one of
+/// `placement_hint`'s values); unchanged when it has no hint to set.
+pub fn with_hint(adapter: &[u8], hint: i32) -> Cow<'_, [u8]> {
+    let Ok(Some(at)) = hint_offset(adapter) else { return Cow::Borrowed(adapter) };
     let mut hinted = adapter.to_vec();
-    let init = placement_hint::init_expr(recognised.hint());
+    let init = placement_hint::init_expr(hint);
     hinted[at..at + init.len()].copy_from_slice(&init);
     Cow::Owned(hinted)
 }
@@ -132,16 +148,16 @@ pub fn with_placement_hint<'a>(adapter: &'a [u8], module: &[u8]) -> Cow<'a, [u8]
 /// its global section holding any of the hint's values (`verify` checks
 /// that our adapters start with exactly one global at `UNKNOWN`).
 pub fn hint_offset(adapter: &[u8]) -> Result<Option<usize>> {
-    let patterns = placement_hint::VALUES.map(placement_hint::init_expr);
+    let width = placement_hint::init_expr(placement_hint::UNKNOWN).len();
     for payload in Parser::new(0).parse_all(adapter) {
         if let Payload::GlobalSection(reader) = payload.context("reading the adapter")? {
             let range = reader.range();
             let (start, end) = (range.start as usize, range.end as usize);
             let bytes = &adapter[start..end];
             let mut found = bytes
-                .windows(patterns[0].len())
+                .windows(width)
                 .enumerate()
-                .filter(|(_, window)| patterns.iter().any(|p| p == window));
+                .filter(|(_, window)| placement_hint::decode_init_expr(window).is_some());
             return Ok(match (found.next(), found.next()) {
                 (Some((at, _)), None) => Some(start + at),
                 _ => None,

@@ -166,3 +166,29 @@ fn run_without_a_wasmtime_cli_says_how_to_get_one() {
          or `cargo install wasmtime-cli`, or point WASMTIME at it"
     );
 }
+
+/// Memories the interposed placement cannot sit above: one line each, and
+/// `--no-interpose` is no way around them either (the stock flow cannot
+/// serve them).
+#[test]
+fn memories_the_adapter_cannot_sit_above() {
+    let command = |memory: &str| {
+        format!(
+            r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+  {memory}
+  (func (export "_start")))"#
+        )
+    };
+    for (memory, expected) in [
+        (r#"(memory (export "memory") 1 1 shared)"#, "app.wasm: the module's memory is shared (threads); the adapter cannot move its pages under other threads"),
+        (r#"(memory (export "memory") i64 1)"#, "app.wasm: the module's memory is 64-bit (memory64); the adapters serve 32-bit memories only"),
+        (r#"(memory 1) (memory (export "memory") 1)"#, "app.wasm: the module defines 2 memories; a component made from it may have only one"),
+        // The import check speaks first here (the library's `interpose`
+        // says "the module imports its memory").
+        (r#"(import "env" "memory" (memory 1))"#, "app.wasm: the module imports what the command adapter does not provide: env.memory"),
+    ] {
+        let line = error_line(&[("app.wasm", &wasm(&command(memory)))], &["app.wasm", "-o", "out.wasm"]);
+        assert_eq!(line, expected);
+    }
+}
