@@ -32,6 +32,7 @@ fn main() {
         ("clang", "Clang", &c),
         ("zig", "Zig", &c),
         ("asc", "Asc", &asc),
+        ("asc_stub", "AscStub", &asc),
     ] {
         let entries: Vec<String> = list
             .iter()

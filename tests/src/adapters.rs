@@ -45,7 +45,7 @@ pub fn ours(mode: ExitMode) -> Result<Adapter> {
     let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
     let label = match mode {
         ExitMode::Portable => "ours",
-        ExitMode::WithCode => "ours/exit-with-code",
+        ExitMode::WithCode => "ours/p1-convert",
     };
     Ok(Adapter {
         label,

@@ -17,6 +17,46 @@ pub fn encode(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
     p1_convert::encode(module, adapter)
 }
 
+/// Converts `module` with `adapter` as `p1-convert` does: the module's
+/// memory instructions interposed on (docs/memory.md), the adapter's
+/// placement hint set.
+pub fn convert(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
+    let interposed = p1_convert::interpose(module)?;
+    p1_convert::encode(&interposed.module, &p1_convert::with_hint(adapter, interposed.hint))
+}
+
+/// How our adapter goes into a component: the two placements of
+/// docs/memory.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Splice {
+    /// Spliced in unchanged, as `wasm-tools component new --adapt` does.
+    Stock,
+    /// As `p1-convert` converts (interposed).
+    Converted,
+}
+
+impl Splice {
+    pub const ALL: [Splice; 2] = [Splice::Stock, Splice::Converted];
+
+    pub fn make(self, module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
+        match self {
+            Splice::Stock => encode(module, adapter),
+            Splice::Converted => convert(module, adapter),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Splice::Stock => "stock",
+            Splice::Converted => "p1-convert",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Splice> {
+        Splice::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
 /// The store data every P2 run uses: a WASI context and its resource table.
 pub struct Host {
     ctx: WasiCtx,

@@ -25,7 +25,8 @@ use crate::adapters::{self, Adapter, ExitMode};
 use crate::outcome::Outcome;
 use crate::programs::{self, Program};
 use crate::toolchain::Toolchain;
-use crate::{component, native};
+use crate::component::{self, Splice};
+use crate::native;
 use anyhow::{bail, Context, Result};
 use std::fmt;
 use std::path::Path;
@@ -90,8 +91,9 @@ pub struct SeedResult {
 impl Fuzzer {
     /// Builds the guest (cached like every test program) and converts it
     /// with our command adapter at `adapter` (default: the one
-    /// `ci/build-adapters.sh` leaves) and, if asked, wasmtime's.
-    pub fn new(adapter: Option<&Path>, compare_wasmtime: bool) -> Result<Fuzzer> {
+    /// `ci/build-adapters.sh` leaves), spliced in as `splice` says, and, if
+    /// asked, wasmtime's.
+    pub fn new(adapter: Option<&Path>, splice: Splice, compare_wasmtime: bool) -> Result<Fuzzer> {
         let module = match programs::build(Toolchain::Rust, "p1fuzz")? {
             Program::Built(bytes) => bytes,
             Program::Unavailable(u) => bail!("cannot build the p1fuzz guest: {}", u.reason),
@@ -102,7 +104,7 @@ impl Fuzzer {
             }
             None => ours_when_built()?,
         };
-        let ours = component::encode(&module, &ours)?;
+        let ours = splice.make(&module, &ours)?;
         let wasmtime = if compare_wasmtime {
             let Adapter { bytes, .. } = adapters::wasmtime_command();
             Some(component::encode(&module, &bytes)?)

@@ -7,13 +7,14 @@
 //! flags `go test -v` adds. Two deliberate additions: `-test.short` by
 //! default (as `go tool dist test` passes it) and a fresh `TMPDIR` per run.
 //! It runs natively on wasmtime's P1 host and as a component made with our
-//! command adapter on wasmtime's P2 host; the per-test PASS/FAIL/SKIP
+//! command adapter (spliced in unchanged, or as `p1-convert` converts:
+//! `Options::splice`) on wasmtime's P2 host; the per-test PASS/FAIL/SKIP
 //! verdicts parsed from the `-test.v` output must be the same. A test whose verdict changes between two native runs is
 //! natively flaky and reported as such, never as an adapter failure.
 
 use crate::adapters::{self, Adapter, ExitMode};
 use crate::compare::expected_exit;
-use crate::component::{self, Host};
+use crate::component::{Host, Splice};
 use crate::outcome::ExitStatus;
 use crate::paths;
 use crate::toolchain::{self, Toolchain};
@@ -87,6 +88,9 @@ pub struct Options {
     /// tests apart. With 1, a second native run still happens whenever the
     /// adapted run differs.
     pub native_runs: usize,
+    /// How the adapter is spliced in: unchanged (the stock flow) or as
+    /// `p1-convert` converts.
+    pub splice: Splice,
 }
 
 impl Default for Options {
@@ -95,6 +99,7 @@ impl Default for Options {
             short: true,
             timeout: Duration::from_secs(600),
             native_runs: 2,
+            splice: Splice::Converted,
         }
     }
 }
@@ -594,7 +599,7 @@ impl PackageReport {
             self.adapted.elapsed.as_secs_f64()
         );
         format!(
-            "{:<24} {:<11} {:>16} {:>16} {:>12}  {}",
+            "{:<24} {:<20} {:>16} {:>16} {:>12}  {}",
             self.package,
             self.go,
             counts(self.native[0].tests.counts()),
@@ -654,8 +659,8 @@ impl PackageReport {
 /// skip, unfinished; times in seconds, native/adapted).
 pub fn table_header() -> String {
     format!(
-        "{:<24} {:<11} {:>16} {:>16} {:>12}  {}",
-        "package", "go", "native P/F/S/U", "adapted P/F/S/U", "time n/a", "differing tests"
+        "{:<24} {:<20} {:>16} {:>16} {:>12}  {}",
+        "package", "go-placement", "native P/F/S/U", "adapted P/F/S/U", "time n/a", "differing tests"
     )
 }
 
@@ -712,7 +717,7 @@ pub fn check(
     let bytes = std::fs::read(&binary)?;
     progress(&format!("{pkg} ({}): compiling", go.label()));
     let module = Module::new(engine(), &bytes).map_err(|e| anyhow!("compiling {pkg}: {e:?}"))?;
-    let component_bytes = component::encode(&bytes, &adapter.bytes)?;
+    let component_bytes = options.splice.make(&bytes, &adapter.bytes)?;
     let component = Component::new(engine(), &component_bytes)
         .map_err(|e| anyhow!("compiling {pkg}'s component: {e:?}"))?;
     let prepared = Prepared {
@@ -764,7 +769,7 @@ pub fn check(
 
     let report = PackageReport {
         package: pkg.to_string(),
-        go: go.label(),
+        go: format!("{}-{}", go.label(), options.splice.name()),
         native,
         adapted,
         flaky,

@@ -24,7 +24,7 @@ pub fn case_source(toolchain: Toolchain, case: &str) -> PathBuf {
         Toolchain::Go | Toolchain::GoOld => dir.join(case),
         Toolchain::Rust => dir.join("src/bin").join(format!("{case}.rs")),
         Toolchain::Clang | Toolchain::Zig => dir.join(format!("{case}.c")),
-        Toolchain::Asc => dir.join(format!("{case}.ts")),
+        Toolchain::Asc | Toolchain::AscStub => dir.join(format!("{case}.ts")),
     }
 }
 
@@ -109,7 +109,7 @@ fn build_command(toolchain: Toolchain, case: &str, out: &Path) -> Command {
                 .arg(format!("{case}.c"));
             cmd
         }
-        Toolchain::Asc => {
+        Toolchain::Asc | Toolchain::AscStub => {
             let mut cmd = Command::new(toolchain::asc_binary());
             // asc only resolves a config's "extends" correctly when the
             // config path is relative to the working directory. Optimisation
@@ -121,6 +121,9 @@ fn build_command(toolchain: Toolchain, case: &str, out: &Path) -> Command {
                 .arg(config)
                 .arg("--outFile")
                 .arg(out);
+            if toolchain == Toolchain::AscStub {
+                cmd.args(["--runtime", "stub"]);
+            }
             cmd
         }
     };
@@ -223,7 +226,7 @@ fn key_sources(toolchain: Toolchain, case: &str) -> Result<Vec<(String, PathBuf)
             })?;
         }
         // All AssemblyScript sources (cases may share modules) and config.
-        Toolchain::Asc => {
+        Toolchain::Asc | Toolchain::AscStub => {
             list_files(&dir, &mut files, &|p| {
                 p.extension().is_some_and(|e| e == "ts" || e == "json")
             })?;

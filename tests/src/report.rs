@@ -6,7 +6,7 @@ use std::sync::Once;
 use std::time::Duration;
 
 const HEADER: &str =
-    "case       toolchain          ours          ours/exit-code  wasmtime-adapter         jco (ours)              time";
+    "case       toolchain          ours/--adapt  ours/p1-convert wasmtime-adapter         jco (ours/p1-convert)   time";
 
 /// Result of one adapted run, as shown in a column.
 pub enum Cell {
@@ -36,15 +36,14 @@ impl Cell {
 pub fn row(
     case: &str,
     toolchain: &str,
-    ours: &Cell,
+    ours: &str,
     ours_exit_code: &Cell,
     wasmtime: &Cell,
     jco: &str,
     time: Duration,
 ) {
     emit(&format!(
-        "{case:<10} {toolchain:<18} {:<13} {:<15} {:<24} {jco:<23} {:>5.1}s",
-        ours.ours(),
+        "{case:<10} {toolchain:<18} {ours:<13} {:<15} {:<24} {jco:<23} {:>5.1}s",
         ours_exit_code.ours(),
         wasmtime.comparison(),
         time.as_secs_f64()

@@ -24,6 +24,10 @@ pub enum Toolchain {
     Zig,
     /// AssemblyScript with @assemblyscript/wasi-shim.
     Asc,
+    /// The same with `--runtime stub`: a bump allocator that takes every
+    /// page up to and beyond `memory.size` as its own, which only the
+    /// interposed placement serves (docs/memory.md).
+    AscStub,
 }
 
 /// Why a toolchain cannot be used.
@@ -35,13 +39,14 @@ pub struct Unavailable {
 }
 
 impl Toolchain {
-    pub const ALL: [Toolchain; 6] = [
+    pub const ALL: [Toolchain; 7] = [
         Toolchain::Go,
         Toolchain::GoOld,
         Toolchain::Rust,
         Toolchain::Clang,
         Toolchain::Zig,
         Toolchain::Asc,
+        Toolchain::AscStub,
     ];
 
     /// Stable identifier: directory under `target/test-programs`.
@@ -53,7 +58,16 @@ impl Toolchain {
             Toolchain::Clang => "clang",
             Toolchain::Zig => "zig",
             Toolchain::Asc => "asc",
+            Toolchain::AscStub => "asc-stub",
         }
+    }
+
+    /// Whether the adapter spliced in unchanged (the stock `--adapt` flow)
+    /// is expected to serve this toolchain's programs; where it is not, its
+    /// column is a comparison, and only `p1-convert`'s output must match
+    /// native (docs/memory.md, "Not safe in the stock `--adapt` flow").
+    pub fn stock_flow_serves(self) -> bool {
+        self != Toolchain::AscStub
     }
 
     /// Directory under `tests/programs` holding this toolchain's sources.
@@ -62,14 +76,15 @@ impl Toolchain {
             Toolchain::Go | Toolchain::GoOld => "go",
             Toolchain::Rust => "rust",
             Toolchain::Clang | Toolchain::Zig => "c",
-            Toolchain::Asc => "as",
+            Toolchain::Asc | Toolchain::AscStub => "as",
         };
         paths::programs_dir().join(lang)
     }
 
     /// The version string, or why the toolchain can't be used. Probed once.
     pub fn version(self) -> Result<&'static str, Unavailable> {
-        static PROBES: [OnceLock<Result<String, Unavailable>>; 6] = [
+        static PROBES: [OnceLock<Result<String, Unavailable>>; 7] = [
+            OnceLock::new(),
             OnceLock::new(),
             OnceLock::new(),
             OnceLock::new(),
@@ -144,7 +159,7 @@ impl Toolchain {
                     .map(|v| format!("zig {v}"))
                     .map_err(required)
             }
-            Toolchain::Asc => {
+            Toolchain::Asc | Toolchain::AscStub => {
                 if !asc_shim_config().exists() {
                     return Err(required(format!(
                         "{} is missing",

@@ -5,8 +5,12 @@
 //! run that completes proves the adapter answered from inside without the
 //! host. Go 1.26 (the machine's) and Go 1.24 (the oldest with
 //! `//go:wasmexport`), the guest announcing its allocator through the stock
-//! flow, and not announcing it but converted with the wrapping step.
+//! flow, and not announcing it but converted with the wrapping step; and,
+//! with the machine's Go, both through `p1-convert`'s interposed placement,
+//! where the collector's `memory.grow` inside the allocation is a call of
+//! the adapter too (it must not call the host either).
 
+use adapter_tests::component::Splice;
 use adapter_tests::{component, gc_reactor, reactor};
 use wasi_preview1_component_adapter_provider::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER;
 
@@ -27,6 +31,10 @@ fn module(program: &str, go: Option<&str>) -> Option<Vec<u8>> {
 }
 
 fn check(program: &str, go: Option<&str>, wrap: bool) {
+    check_with(program, go, wrap, Splice::Stock)
+}
+
+fn check_with(program: &str, go: Option<&str>, wrap: bool, splice: Splice) {
     let Some(module) = module(program, go) else { return };
     // What p1-convert would tell the adapter (docs/memory.md).
     assert_eq!(p1_convert::recognise(&module).unwrap(), Some(p1_convert::Recognised::Go));
@@ -34,7 +42,7 @@ fn check(program: &str, go: Option<&str>, wrap: bool) {
     if wrap {
         module = p1_convert::wrap_realloc(&module).unwrap().expect("the guest exports cabi_realloc");
     }
-    let bytes = component::encode(&module, &reactor::our_adapter().unwrap()).unwrap();
+    let bytes = splice.make(&module, &reactor::our_adapter().unwrap()).unwrap();
     let outcome = gc_reactor::run(&bytes, CALLS, &[("GODEBUG", "gctrace=1")]).unwrap();
     assert_eq!(outcome.bad, 0, "payloads came back wrong");
     assert!(
@@ -61,8 +69,9 @@ fn check(program: &str, go: Option<&str>, wrap: bool) {
         Err(e) => format!("fails: {}", format!("{e:#}").lines().next().unwrap_or_default()),
     };
     eprintln!(
-        "go-gc {program:<9} {:<10} wrap={wrap:<5} ours ok ({} collections inside)    wasmtime-adapter {verdict}",
+        "go-gc {program:<9} {:<10} wrap={wrap:<5} {:<10} ours ok ({} collections inside)    wasmtime-adapter {verdict}",
         go.unwrap_or("local"),
+        splice.name(),
         outcome.gc_in_realloc
     );
 }
@@ -85,6 +94,16 @@ fn unannounced_wrapped_go_current() {
 #[test]
 fn unannounced_wrapped_go_1_24() {
     check("quiet", Some(GO_OLDEST_WASMEXPORT), true);
+}
+
+#[test]
+fn announced_go_current_converted() {
+    check_with("announced", None, false, Splice::Converted);
+}
+
+#[test]
+fn unannounced_wrapped_go_current_converted() {
+    check_with("quiet", None, true, Splice::Converted);
 }
 
 /// Without announcing and without the wrapper, the collector's first host

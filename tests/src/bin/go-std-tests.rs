@@ -1,10 +1,12 @@
-//! `go-std-tests [--go 1.26|1.23|all] [--native-runs N] [--timeout SECS]
-//! [--long] [PKG...]`: runs Go standard-library package tests natively on
-//! wasmtime's P1 host and through our command adapter on its P2 host
+//! `go-std-tests [--go 1.26|1.23|all] [--placement stock|p1-convert|both]
+//! [--native-runs N] [--timeout SECS] [--long] [PKG...]`: runs Go
+//! standard-library package tests natively on wasmtime's P1 host and
+//! through our command adapter (both placements by default) on its P2 host
 //! (see `adapter_tests::gostd`), then prints a table of per-package verdict
 //! counts and the tests whose verdict differs, followed by excerpts of what
 //! those tests printed on each side. Exits 1 if any package differs.
 
+use adapter_tests::component::Splice;
 use adapter_tests::gostd::{self, Options, Outcome, PackageReport};
 use adapter_tests::toolchain::Toolchain;
 use anyhow::{bail, Result};
@@ -13,6 +15,7 @@ use std::time::Duration;
 
 fn main() -> Result<()> {
     let mut releases = vec![Toolchain::Go, Toolchain::GoOld];
+    let mut splices = Splice::ALL.to_vec();
     let mut options = Options::default();
     let mut packages: Vec<String> = Vec::new();
     let mut args = std::env::args().skip(1);
@@ -39,9 +42,16 @@ fn main() -> Result<()> {
                 options.timeout = Duration::from_secs(secs);
             }
             "--long" => options.short = false,
+            "--placement" => {
+                splices = match args.next().as_deref() {
+                    Some("both") => Splice::ALL.to_vec(),
+                    Some(name) if Splice::parse(name).is_some() => vec![Splice::parse(name).unwrap()],
+                    other => bail!("--placement takes stock, p1-convert or both, not {other:?}"),
+                }
+            }
             "-h" | "--help" => {
                 println!(
-                    "usage: go-std-tests [--go 1.26|1.23|all] [--native-runs N] [--timeout SECS] [--long] [PKG...]\n\
+                    "usage: go-std-tests [--go 1.26|1.23|all] [--placement stock|p1-convert|both] [--native-runs N] [--timeout SECS] [--long] [PKG...]\n\
                      default packages: {}",
                     gostd::PACKAGES.join(" ")
                 );
@@ -68,7 +78,8 @@ fn main() -> Result<()> {
     let mut reports: Vec<PackageReport> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     for go in &releases {
-        for pkg in &packages {
+        for (pkg, splice) in packages.iter().flat_map(|pkg| splices.iter().map(move |s| (pkg, *s))) {
+            let options = Options { splice, ..options.clone() };
             match gostd::check(*go, pkg, &adapter, &options, &progress) {
                 Ok(Outcome::Checked(report)) => {
                     progress(&report.row());

@@ -1,10 +1,13 @@
 //! `p1-fuzz [--mode single|multi|malformed|all] [--seeds A..B | --seeds N]
-//!          [--threads N] [--adapter PATH] [--wasmtime] [--steps N]
+//!          [--threads N] [--adapter PATH] [--placement stock|p1-convert]
+//!          [--wasmtime] [--steps N]
 //!          [--save DIR] [--verbose] [--avoid poll-zero-clock,sock-send-flags]`
 //!
 //! Runs the P1 call fuzzer (`adapter_tests::fuzz`) on every seed in the
 //! range, natively and through our command adapter (by default
-//! `target/adapters/wasi_snapshot_preview1.command.wasm`), in parallel, and
+//! `target/adapters/wasi_snapshot_preview1.command.wasm`, spliced in
+//! unchanged; `--placement p1-convert` converts as `p1-convert` does), in
+//! parallel, and
 //! prints the divergences grouped by the first differing call, with example
 //! seeds. `--wasmtime` also runs wasmtime's adapter (counted, never
 //! judged). What both runs printed for each divergent seed is saved in
@@ -12,6 +15,7 @@
 //! provoking known divergences, to find what hides behind them. Exits with
 //! 1 if anything differs.
 
+use adapter_tests::component::Splice;
 use adapter_tests::fuzz::summary::Summary;
 use adapter_tests::fuzz::{Fuzzer, Mode};
 use anyhow::{bail, Context, Result};
@@ -26,6 +30,7 @@ struct Options {
     seeds: Range<u64>,
     threads: usize,
     adapter: Option<PathBuf>,
+    placement: Splice,
     wasmtime: bool,
     steps: Option<u32>,
     avoid: Option<String>,
@@ -48,6 +53,7 @@ fn parse_args() -> Result<Options> {
         seeds: 0..100,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         adapter: None,
+        placement: Splice::Stock,
         wasmtime: false,
         steps: None,
         avoid: None,
@@ -69,6 +75,10 @@ fn parse_args() -> Result<Options> {
             "--seeds" => options.seeds = parse_seeds(&value()?).context("--seeds A..B or N")?,
             "--threads" => options.threads = value()?.parse()?,
             "--adapter" => options.adapter = Some(PathBuf::from(value()?)),
+            "--placement" => {
+                let v = value()?;
+                options.placement = Splice::parse(&v).with_context(|| format!("--placement stock or p1-convert, not {v}"))?;
+            }
             "--wasmtime" => options.wasmtime = true,
             "--steps" => options.steps = Some(value()?.parse()?),
             "--avoid" => options.avoid = Some(value()?),
@@ -82,7 +92,7 @@ fn parse_args() -> Result<Options> {
 
 fn main() -> Result<()> {
     let options = parse_args()?;
-    let mut fuzzer = Fuzzer::new(options.adapter.as_deref(), options.wasmtime)?;
+    let mut fuzzer = Fuzzer::new(options.adapter.as_deref(), options.placement, options.wasmtime)?;
     fuzzer.steps = options.steps;
     fuzzer.avoid = options.avoid.clone();
 

@@ -139,22 +139,24 @@ fn main() -> ExitCode {
     runner.run_all(&plan, jobs, |result| {
         println!("{}", result.row());
         let mut counts = counts.lock().unwrap();
-        match &result.ours {
-            Verdict::Same => counts.0 += 1,
-            Verdict::Skipped(reason) => {
-                counts.2 += 1;
+        for verdict in [&result.ours, &result.converted] {
+            if let Verdict::Skipped(reason) = verdict {
                 let line = format!("{}: {reason}", result.job.build);
                 let mut skipped = skipped.lock().unwrap();
                 if !skipped.contains(&line) {
                     skipped.push(line);
                 }
             }
-            _ => {
-                counts.1 += 1;
-                if let Some(details) = result.details() {
-                    failures.lock().unwrap().push(details);
-                }
+        }
+        if result.is_failure() {
+            counts.1 += 1;
+            if let Some(details) = result.details() {
+                failures.lock().unwrap().push(details);
             }
+        } else if result.is_skipped() {
+            counts.2 += 1;
+        } else {
+            counts.0 += 1;
         }
     });
     let (same, failed, skipped_count) = *counts.lock().unwrap();
@@ -165,7 +167,7 @@ fn main() -> ExitCode {
         println!("\n{details}");
     }
     println!(
-        "\n{} points: {same} same as native, {failed} differ, {skipped_count} skipped; {:.0}s",
+        "\n{} points: {same} same as native (both columns that ran), {failed} differ, {skipped_count} skipped; {:.0}s",
         plan.len(),
         started.elapsed().as_secs_f64()
     );

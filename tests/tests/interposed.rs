@@ -1,0 +1,221 @@
+//! The interposed placement (docs/memory.md): guests that grow memory the
+//! way the allocators no stock placement can serve do, converted as
+//! `p1-convert` converts them, against the native host.
+//!
+//! The guests are hand-written (TinyGo is not installed here): each grows
+//! its memory as TinyGo's heap does (the heap ends at `memory.size`; a
+//! growth asks for pages and then takes every page up to the new
+//! `memory.size`, assuming it zero), checks that the new pages read as
+//! zero, fills them, makes P1 calls between growths, and at the end checks
+//! that every byte it filled is still as it left it. Each prints what each
+//! growth returned, so the output is the same natively only if the
+//! adapter answers every growth as a real memory would.
+
+use adapter_tests::adapters::{self, ExitMode};
+use adapter_tests::outcome::{ExitStatus, Outcome};
+use adapter_tests::{cases, compare, component, native};
+
+/// How the guest grows.
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    /// By its current size, as TinyGo does.
+    Double,
+    /// By this many pages each time.
+    Pages(u32),
+}
+
+struct Guest {
+    /// Pages the memory starts with (0: the guest grows one before it has
+    /// anywhere to put its P1 buffers).
+    initial: u32,
+    step: Step,
+    /// Grow until the memory has this many pages.
+    until: u32,
+    /// Once the memory reaches `open_at` pages, open `open` descriptors
+    /// (enough to move the adapter's table out of its state block), and
+    /// check at the end that all are still open.
+    open_at: u32,
+    open: u32,
+    /// The memory's declared maximum, if any.
+    maximum: Option<u32>,
+}
+
+/// The guest's WAT. Its own data lives in the first page: P1 buffers at
+/// 0..0x800, "." at 0x800; its heap starts at 0x1000.
+fn wat(guest: &Guest) -> String {
+    let memory = match guest.maximum {
+        Some(max) => format!("(memory (export \"memory\") {} {max})", guest.initial),
+        None => format!("(memory (export \"memory\") {})", guest.initial),
+    };
+    let step = match guest.step {
+        Step::Double => "(memory.size)".to_string(),
+        Step::Pages(n) => format!("(i32.const {n})"),
+    };
+    let (until, open_at, open) = (guest.until, guest.open_at, guest.open);
+    format!(
+        r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fdstat (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  {memory}
+  (global $heap_end (mut i32) (i32.const 0))
+  (global $bad (mut i32) (i32.const 0))
+  (global $first_fd (mut i32) (i32.const -1))
+  ;; Prints "<label> <n>\n"; the label is one byte.
+  (func $print (param $label i32) (param $n i32)
+    (local $p i32)
+    (local.set $p (i32.const 0x120))
+    (i32.store8 (local.get $p) (i32.const 10))
+    (loop $digits
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $n) (i32.const 10))))
+      (local.set $n (i32.div_u (local.get $n) (i32.const 10)))
+      (br_if $digits (local.get $n)))
+    (local.set $p (i32.sub (local.get $p) (i32.const 2)))
+    (i32.store8 (local.get $p) (local.get $label))
+    (i32.store8 offset=1 (local.get $p) (i32.const 32))
+    (i32.store (i32.const 0) (local.get $p))
+    (i32.store (i32.const 4) (i32.sub (i32.const 0x121) (local.get $p)))
+    (if (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)) (then (call $exit (i32.const 20)))))
+  ;; Counts the bytes of [from, to) that are not $byte, every 509th byte.
+  (func $count_not (param $from i32) (param $to i32) (param $byte i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $from) (local.get $to)))
+      (if (i32.ne (i32.load8_u (local.get $from)) (local.get $byte))
+        (then (global.set $bad (i32.add (global.get $bad) (i32.const 1)))))
+      (local.set $from (i32.add (local.get $from) (i32.const 509)))
+      (br $next))))
+  (func $open_descriptors
+    (local $n i32)
+    (i32.store8 (i32.const 0x800) (i32.const 0x2e))
+    (block $done (loop $open
+      (br_if $done (i32.ge_u (local.get $n) (i32.const {open})))
+      (if (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x800) (i32.const 1) (i32.const 2)
+            (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x10))
+        (then (call $exit (i32.const 21))))
+      (if (i32.lt_s (global.get $first_fd) (i32.const 0)) (then (global.set $first_fd (i32.load (i32.const 0x10)))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $open)))
+    (call $print (i32.const 0x6f) (local.get $n)))
+  (func $check_descriptors
+    (local $n i32)
+    (block $done (loop $check
+      (br_if $done (i32.ge_u (local.get $n) (i32.const {open})))
+      (if (call $fdstat (i32.add (global.get $first_fd) (local.get $n)) (i32.const 0x40))
+        (then (global.set $bad (i32.add (global.get $bad) (i32.const 1)))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $check))))
+  (func (export "_start")
+    (local $old i32) (local $got i32) (local $opened i32)
+    (if (i32.eqz (memory.size)) (then
+      (call $print_grown (memory.grow (i32.const 1)))))
+    (global.set $heap_end (i32.mul (memory.size) (i32.const 65536)))
+    (memory.fill (i32.const 0x1000) (i32.const 0xab) (i32.sub (global.get $heap_end) (i32.const 0x1000)))
+    (call $print (i32.const 0x73) (memory.size))
+    (block $full (loop $grow
+      (br_if $full (i32.ge_u (memory.size) (i32.const {until})))
+      (local.set $old (global.get $heap_end))
+      (local.set $got (memory.grow {step}))
+      (call $print_grown (local.get $got))
+      (br_if $full (i32.lt_s (local.get $got) (i32.const 0)))
+      (global.set $heap_end (i32.mul (memory.size) (i32.const 65536)))
+      (call $count_not (local.get $old) (global.get $heap_end) (i32.const 0))
+      (memory.fill (local.get $old) (i32.const 0xab) (i32.sub (global.get $heap_end) (local.get $old)))
+      (drop (call $clock (i32.const 1) (i64.const 0) (i32.const 0x20)))
+      (if (i32.and (i32.eqz (local.get $opened)) (i32.ge_u (memory.size) (i32.const {open_at}))) (then
+        (call $open_descriptors)
+        (local.set $opened (i32.const 1))))
+      (br $grow)))
+    (if (local.get $opened) (then (call $check_descriptors)))
+    (call $count_not (i32.const 0x1000) (global.get $heap_end) (i32.const 0xab))
+    (call $print (i32.const 0x6d) (memory.size))
+    (call $print (i32.const 0x62) (global.get $bad))
+    (if (global.get $bad) (then (call $exit (i32.const 1)))))
+  ;; "g <old size>" for a growth, "g -1" for a refused one.
+  (func $print_grown (param $got i32)
+    (if (i32.lt_s (local.get $got) (i32.const 0))
+      (then (call $print (i32.const 0x72) (i32.const 1)))
+      (else (call $print (i32.const 0x67) (local.get $got))))))
+"#
+    )
+}
+
+/// Runs the guest natively and converted as `p1-convert` converts it;
+/// both must print, exit and leave the same.
+fn same_as_native(guest: &Guest) -> Outcome {
+    let module = wat::parse_str(wat(guest)).expect("the guest is valid WAT");
+    let spec = cases::spec("interposed");
+    let expected = native::run(&module, &spec).expect("runs natively");
+    let adapter = adapters::ours(ExitMode::WithCode).expect("adapter built by ci/build-adapters.sh");
+    let component = component::convert(&module, &adapter.bytes).expect("converts");
+    let actual = component::run(&component, &spec).expect("runs as a component");
+    let diffs = compare::compare(&expected, &actual, ExitMode::WithCode);
+    assert!(
+        diffs.is_empty(),
+        "{guest:?} differs from native:\n{}",
+        diffs.iter().map(|d| d.detail.as_str()).collect::<Vec<_>>().join("\n")
+    );
+    assert_eq!(expected.exit, ExitStatus::Code(0), "{guest:?}: {}", String::from_utf8_lossy(&expected.stdout));
+    actual
+}
+
+impl std::fmt::Debug for Guest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "guest from {} pages by {:?} to {} (max {:?})", self.initial, self.step, self.until, self.maximum)
+    }
+}
+
+const MIB: u32 = 16; // pages
+
+/// From 0 (or a page or two) to 256 MiB, in every kind of step: TinyGo's
+/// doubling, single pages (the arena moves again and again), odd sizes,
+/// and steps larger than the adapter's slack.
+#[test]
+fn tinygo_style_growth_to_256_mib_matches_native() {
+    let steps = [Step::Double, Step::Pages(1), Step::Pages(3), Step::Pages(17), Step::Pages(255), Step::Pages(1000)];
+    for (n, step) in steps.into_iter().enumerate() {
+        let initial = [0, 1, 2][n % 3];
+        same_as_native(&Guest { initial, step, until: 256 * MIB, open_at: u32::MAX, open: 0, maximum: None });
+    }
+}
+
+/// The descriptor table outgrows the state block into pages of its own
+/// while the guest keeps growing: both blocks move up together, and every
+/// descriptor still answers.
+#[test]
+fn the_descriptor_table_moves_with_the_arena() {
+    for step in [Step::Double, Step::Pages(1), Step::Pages(40)] {
+        same_as_native(&Guest { initial: 1, step, until: 64 * MIB, open_at: 2, open: 600, maximum: None });
+    }
+}
+
+/// A growth past the declared maximum answers -1, as a real memory does,
+/// and the guest can still grow to the maximum exactly.
+#[test]
+fn growth_stops_at_the_declared_maximum() {
+    for (step, maximum) in [(Step::Pages(7), 40), (Step::Double, 64), (Step::Pages(1), 3), (Step::Pages(5), 1)] {
+        let outcome =
+            same_as_native(&Guest { initial: 1, step, until: u32::MAX, open_at: u32::MAX, open: 0, maximum: Some(maximum) });
+        let stdout = String::from_utf8_lossy(&outcome.stdout);
+        assert!(stdout.contains("r 1\n"), "a growth was refused: {stdout}");
+    }
+}
+
+/// The rewritten module declares the guest's maximum plus the adapter's
+/// pages; the adapter keeps the guest to its own.
+#[test]
+fn a_declared_maximum_is_raised_by_the_adapters_pages() {
+    let module = wat::parse_str(r#"(module (memory (export "memory") 1 40) (func (export "_start") (drop (memory.grow (i32.const 1)))))"#)
+        .unwrap();
+    let interposed = p1_convert::interpose(&module).unwrap();
+    let mut maximum = None;
+    for payload in wasmparser::Parser::new(0).parse_all(&interposed.module) {
+        if let wasmparser::Payload::MemorySection(reader) = payload.unwrap() {
+            maximum = reader.into_iter().next().unwrap().unwrap().maximum;
+        }
+    }
+    assert_eq!(maximum, Some(40 + p1_convert::ADAPTER_PAGES));
+    assert_eq!(interposed.hint, wasi_preview1_adapter_provider::placement_hint::interposed(Some(40)));
+}
