@@ -7,6 +7,7 @@ use adapter_tests::cases::CaseSpec;
 use adapter_tests::component::Host;
 use adapter_tests::outcome::ExitStatus;
 use adapter_tests::wasi_ctx;
+use crate::workloads::Conversion;
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -85,19 +86,21 @@ pub struct Artifacts {
 }
 
 impl Artifacts {
-    /// `hinted`: our adapter gets the placement hint `p1-convert` sets
-    /// (wasmtime's adapter has none and is always spliced in unchanged).
-    pub fn new(module: Vec<u8>, wasmtime_adapter: &[u8], our_adapter: &[u8], hinted: bool) -> Result<Artifacts> {
-        let our_adapter = if hinted {
-            p1_convert::with_placement_hint(our_adapter, &module)
-        } else {
-            our_adapter.into()
+    /// Our adapter goes in as `conversion` says (wasmtime's adapter is
+    /// always spliced in unchanged).
+    pub fn new(module: Vec<u8>, wasmtime_adapter: &[u8], our_adapter: &[u8], conversion: Conversion) -> Result<Artifacts> {
+        let our_component = match conversion {
+            Conversion::P1Convert => {
+                let interposed = p1_convert::interpose(&module).context("interposing")?;
+                p1_convert::encode(&interposed.module, &p1_convert::with_hint(our_adapter, interposed.hint))
+            }
+            Conversion::StockHinted => p1_convert::encode(&module, &p1_convert::with_placement_hint(our_adapter, &module)),
+            Conversion::Unchanged => p1_convert::encode(&module, our_adapter),
         };
         Ok(Artifacts {
             wasmtime_component: p1_convert::encode(&module, wasmtime_adapter)
                 .context("encoding with wasmtime's adapter")?,
-            our_component: p1_convert::encode(&module, &our_adapter)
-                .context("encoding with our adapter")?,
+            our_component: our_component.context("encoding with our adapter")?,
             module,
         })
     }

@@ -20,7 +20,7 @@ fn output_dir() -> PathBuf {
 /// The program's wasm bytes, built if needed.
 pub fn build(program: Program) -> Result<Vec<u8>> {
     let wasm = match program {
-        Program::RustGuest | Program::RustGuestDropIn => build_rust_guest()?,
+        Program::RustGuest | Program::RustGuestStock | Program::RustGuestDropIn => build_rust_guest()?,
         Program::Go(name) => build_go(name)?,
     };
     std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))

@@ -39,7 +39,7 @@ fn unit(measured: &Measured) -> &'static str {
 pub fn geometric_mean(measured: &[Measured], baseline: Way) -> Option<f64> {
     let ratios: Vec<f64> = measured
         .iter()
-        .filter(|m| m.workload.program.hinted())
+        .filter(|m| m.workload.program.is_p1_convert())
         .filter_map(|m| m.time_ratio(Way::Ours, baseline))
         .collect();
     (!ratios.is_empty())
@@ -314,12 +314,14 @@ const METHOD: &str = "## Method
   made by the host). For Go runs the difference also contains any change in
   what the Go runtime itself does (its scheduler reads clocks), so treat it as
   approximate.
-* The bench guest never grows memory, so in the plain rows our adapter's
-  arena stays unsettled: every call also checks the tripwire that watches
-  for an allocator claiming all memory (docs/memory.md), about 15
-  instructions. The \"settled arena\" rows (fuel only) run the same loop in
-  a guest that grew memory once after its first P1 call, as any program
-  that allocates does.
+* Our adapter goes in as `p1-convert` converts: interposed on the guest's
+  memory (docs/memory.md), its arena settled from the first call. The
+  \"stock placement\" rows (fuel only) run the same loop with the adapter
+  in the stock `--adapt` flow's placement, in a guest that grew memory once
+  after its first P1 call, as any program that allocates does, so that the
+  arena settled (before that, every call also checks the tripwire that
+  watches for an allocator claiming all memory, about 15 instructions).
+  `rust_hello_drop_in` splices the adapter in unchanged.
 * CI checks our adapter's fuel for the cheap workloads against
   `bench/fuel-baseline.txt` (`bench/tests/fuel.rs`, +5% tolerance).
 ";

@@ -152,7 +152,7 @@ impl Suite {
         let workload = *workload;
         move |n| {
             let mut args = match workload.program {
-                Program::RustGuest | Program::RustGuestDropIn => {
+                Program::RustGuest | Program::RustGuestStock | Program::RustGuestDropIn => {
                     vec!["p1-bench-guest".to_string(), workload.name.to_string(), n.to_string()]
                 }
                 Program::Go(name) => vec![name.to_string()],
@@ -205,7 +205,7 @@ impl Suite {
     fn prepare(&mut self, program: Program, metering: Metering) -> Result<()> {
         if !self.artifacts.contains_key(&program) {
             let module = programs::build(program)?;
-            let artifacts = Artifacts::new(module, &self.wasmtime_adapter, &self.our_adapter, program.hinted())
+            let artifacts = Artifacts::new(module, &self.wasmtime_adapter, &self.our_adapter, program.conversion())
                 .with_context(|| format!("making components of {program:?}"))?;
             self.artifacts.insert(program, artifacts);
         }

@@ -17,11 +17,12 @@ fn main() {
     else {
         fail("usage: p1-bench-guest <workload> <n>");
     };
-    // `<workload>_settled`: grow memory once first, as a program that
-    // allocates does. Reading the arguments above was the first P1 call, so
-    // the adapter's arena exists; this growth lets it settle (stop watching
-    // for an allocator that claims all memory, docs/memory.md) on the next.
-    let workload = match workload.strip_suffix("_settled") {
+    // `<workload>_stock_settled`: grow memory once first, as a program
+    // that allocates does. Reading the arguments above was the first P1
+    // call, so the adapter's arena exists; this growth lets it settle (stop
+    // watching for an allocator that claims all memory, docs/memory.md) on
+    // the next. (`_stock` says how the host converts; the guest ignores it.)
+    let workload = match workload.strip_suffix("_stock_settled") {
         Some(name) => {
             if core::arch::wasm32::memory_grow(0, 1) == usize::MAX {
                 fail("memory.grow failed");
