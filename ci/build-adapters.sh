@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
+ci/install-rust.sh
 # finalize shrinks each adapter with wasm-opt.
 ci/install-binaryen.sh
 out=target/adapters

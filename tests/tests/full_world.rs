@@ -40,12 +40,12 @@ fn wasmtime_wasi_wit() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cargo"));
     let registry = home.join("registry/src");
     for index in std::fs::read_dir(&registry).expect("cargo's registry sources") {
-        let wit = index.unwrap().path().join("wasmtime-wasi-48.0.8/src/p2/wit");
+        let wit = index.unwrap().path().join("wasmtime-wasi-50.0.1/src/p2/wit");
         if wit.join("world.wit").exists() {
             return wit;
         }
     }
-    panic!("wasmtime-wasi 48.0.8's WIT not found under {}", registry.display());
+    panic!("wasmtime-wasi 50.0.1's WIT not found under {}", registry.display());
 }
 
 /// A copy of `wit` with every `0.2.12` rewritten to `version`.
