@@ -10,7 +10,7 @@
 //!    (the memory belongs to the main module and data segments are
 //!    forbidden), so its one root pointer must live in a global; the hint
 //!    must be a global so that a converter can set it in the adapter's bytes
-//!    (src/placement_hint.rs).
+//!    (provider/src/placement_hint.rs).
 //!    The `object` crate cannot write wasm objects, so this uses
 //!    `wasm-encoder` plus a hand-written `reloc.CODE` section.
 //! 2. `wasi-bindings.rs`, the typed WASI 0.2 imports, generated from the
@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 #[path = "build/bindings.rs"]
 mod bindings;
-#[path = "src/placement_hint.rs"]
+#[path = "../provider/src/placement_hint.rs"]
 #[allow(dead_code)]
 mod placement_hint;
 

@@ -39,8 +39,10 @@ mod memory;
 mod p1;
 mod pause;
 mod placement;
-// `init_expr` is for converters, which share this file.
+// The hint's protocol is defined by the provider crate, which ships the
+// adapters; `init_expr` and the rest are for converters, which share it.
 #[allow(dead_code)]
+#[path = "../../provider/src/placement_hint.rs"]
 mod placement_hint;
 #[cfg(not(feature = "proxy"))]
 mod preopens;

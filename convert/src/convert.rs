@@ -18,8 +18,9 @@ pub struct Options {
     pub proxy: bool,
     /// Use the adapter that passes the exact `proc_exit` code.
     pub exit_with_code: bool,
-    /// Wrap `cabi_realloc` so the adapter knows when the host allocates.
-    pub wrap_realloc: bool,
+    /// Whether to wrap `cabi_realloc` so the adapter knows when the host
+    /// allocates (`realloc`): by default, for a Go module that exports one.
+    pub wrap_realloc: Wrap,
     /// A WIT file or package directory, and the world in it, to embed.
     pub wit: Option<PathBuf>,
     pub world: Option<String>,
@@ -31,14 +32,31 @@ pub struct Options {
     pub no_interpose: bool,
 }
 
+/// When the converter wraps a module's `cabi_realloc` (`realloc`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Wrap {
+    /// A module built by Go that exports an allocator: a Go `cabi_realloc`
+    /// may collect garbage, which reads clocks (docs/reentrancy.md).
+    /// Wrapping one that announces its allocations itself does no harm
+    /// (pauses nest).
+    #[default]
+    Go,
+    /// Any module that exports an allocator (`--wrap-realloc`).
+    Always,
+    /// None (`--no-wrap-realloc`).
+    Never,
+}
+
 /// A finished conversion.
 #[derive(Debug)]
 pub struct Converted {
     pub component: Vec<u8>,
     pub flavour: Flavour,
-    /// `wrap_realloc` was asked for but the module has no allocator to wrap
-    /// (or already announces its allocations).
+    /// Wrapping was asked for (`Wrap::Always`) but the module has no
+    /// allocator to wrap (or was wrapped before).
     pub nothing_to_wrap: bool,
+    /// The module's allocators were wrapped.
+    pub wrapped: bool,
     /// The module's memory instructions call the adapter (`interpose`).
     pub interposed: bool,
 }
@@ -59,11 +77,16 @@ pub fn convert(module: &[u8], options: &Options) -> Result<Converted> {
         Some(path) => world::embed_world_from_path(module, path, options.world.as_deref())?,
         None => module.to_vec(),
     };
-    let mut nothing_to_wrap = false;
-    if options.wrap_realloc {
+    let wrap = match options.wrap_realloc {
+        Wrap::Always => true,
+        Wrap::Never => false,
+        Wrap::Go => placement::recognise(&module)? == Some(placement::Recognised::Go),
+    };
+    let (mut nothing_to_wrap, mut wrapped) = (false, false);
+    if wrap {
         match realloc::wrap_realloc(&module)? {
-            Some(wrapped) => module = wrapped,
-            None => nothing_to_wrap = true,
+            Some(rewritten) => (module, wrapped) = (rewritten, true),
+            None => nothing_to_wrap = options.wrap_realloc == Wrap::Always,
         }
     }
     // An adapter without the memory functions (wasmtime's, given with
@@ -77,7 +100,7 @@ pub fn convert(module: &[u8], options: &Options) -> Result<Converted> {
         placement::with_placement_hint(adapter, &module)
     };
     let component = encode(&module, &adapter)?;
-    Ok(Converted { component, flavour, nothing_to_wrap, interposed })
+    Ok(Converted { component, flavour, nothing_to_wrap, wrapped, interposed })
 }
 
 /// wit-component drops the exports of a module without a component type

@@ -55,12 +55,5 @@ pub fn adapter(flavour: Flavour, exit_with_code: bool) -> Result<&'static [u8]> 
 /// Every built-in adapter with its file name, in the layout
 /// `ci/build-adapters.sh` leaves in `target/adapters/`.
 pub fn built_in_adapters() -> [(&'static str, &'static [u8]); 5] {
-    use wasi_preview1_adapter_provider::*;
-    [
-        ("wasi_snapshot_preview1.command.wasm", WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER),
-        ("wasi_snapshot_preview1.reactor.wasm", WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER),
-        ("wasi_snapshot_preview1.proxy.wasm", WASI_SNAPSHOT_PREVIEW1_PROXY_ADAPTER),
-        ("exit-with-code/wasi_snapshot_preview1.command.wasm", WASI_SNAPSHOT_PREVIEW1_COMMAND_EXIT_WITH_CODE_ADAPTER),
-        ("exit-with-code/wasi_snapshot_preview1.reactor.wasm", WASI_SNAPSHOT_PREVIEW1_REACTOR_EXIT_WITH_CODE_ADAPTER),
-    ]
+    wasi_preview1_adapter_provider::ADAPTERS
 }

@@ -22,6 +22,24 @@ pub fn check_imports(module: &ModuleInfo, adapter: &[u8], what_adapter: &str) ->
     } else {
         module.imports.iter().filter(|(m, _)| m != ADAPTER_MODULE).map(|(m, name)| format!("{m}.{name}")).collect()
     };
+    // Interfaces of a WIT world (`wasi:io/error@0.2.0`, a module's own
+    // `my:pkg/iface`): the world that types them is missing, not an
+    // adapter function.
+    let mut interfaces: Vec<String> = Vec::new();
+    if !module.has_component_type {
+        for (m, _) in &module.imports {
+            if is_wit_interface(m) && !interfaces.contains(m) {
+                interfaces.push(m.clone());
+            }
+        }
+    }
+    if !interfaces.is_empty() {
+        bail!(
+            "the module imports WIT interfaces ({}) but carries no WIT world to type them: embed its world \
+             (`wasm-tools component embed WIT MODULE.wasm`, as wit-bindgen's tooling does) or pass --wit PATH [--world NAME]",
+            list(&interfaces)
+        );
+    }
     if p1_imports.is_empty() {
         let also = if foreign.is_empty() { String::new() } else { format!(" (it imports {})", list(&foreign)) };
         bail!("not a WASI Preview 1 program: it imports nothing from {ADAPTER_MODULE}{also}");
@@ -36,6 +54,13 @@ pub fn check_imports(module: &ModuleInfo, adapter: &[u8], what_adapter: &str) ->
         bail!("the module imports what {what_adapter} does not provide: {}", list(&missing));
     }
     Ok(())
+}
+
+/// A WIT interface name, `namespace:package/interface[@version]`, as
+/// wit-bindgen's bindings import them.
+fn is_wit_interface(module: &str) -> bool {
+    let Some((package, interface)) = module.split_once('/') else { return false };
+    package.split_once(':').is_some_and(|(namespace, name)| !namespace.is_empty() && !name.is_empty()) && !interface.is_empty()
 }
 
 /// The functions an adapter exports (what a main module may import from it).
@@ -77,6 +102,25 @@ mod tests {
     fn check(module: &str) -> Result<()> {
         let info = inspect(&wat::parse_str(module).unwrap()).unwrap();
         check_imports(&info, &wat::parse_str(ADAPTER).unwrap(), "the test adapter")
+    }
+
+    #[test]
+    fn wit_interfaces_without_a_world_ask_for_the_world() {
+        let err = check(
+            r#"(module
+                (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+                (import "wasi:io/error@0.2.0" "[resource-drop]error" (func (param i32)))
+                (import "wasi:io/streams@0.2.0" "[resource-drop]input-stream" (func (param i32)))
+                (import "wasi:io/streams@0.2.0" "[resource-drop]output-stream" (func (param i32))))"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "the module imports WIT interfaces (wasi:io/error@0.2.0, wasi:io/streams@0.2.0) but carries no WIT world \
+             to type them: embed its world (`wasm-tools component embed WIT MODULE.wasm`, as wit-bindgen's tooling \
+             does) or pass --wit PATH [--world NAME]"
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ mod world;
 
 use anyhow::{Context, Result};
 
-pub use convert::{convert, Converted, Options};
+pub use convert::{convert, Converted, Options, Wrap};
 pub use flavour::{adapter, built_in_adapters, Flavour};
 pub use imports::check_imports;
 pub use inspect::{inspect, ModuleInfo};
@@ -55,6 +55,9 @@ pub fn encode(module: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
         .adapter(rewrite::ADAPTER_MODULE, adapter)
         .context("reading the adapter")?
         .validate(true)
+        // Names for the shim and fixup modules and the adapter, as
+        // `wasm-tools component new` gives them: backtraces name the frames.
+        .debug_names(true)
         .encode()
         .context("encoding the component")
 }

@@ -30,6 +30,7 @@ fn main() {
 fn run(arguments: impl Iterator<Item = String>) -> Result<i32> {
     match args::parse(arguments)? {
         Command::Help => print!("{}", args::HELP),
+        Command::Version => print!("{}", version()),
         Command::Convert { module, output, conversion } => {
             let converted = convert(&module, &conversion, false)?;
             std::fs::write(&output, converted.component).with_context(|| format!("writing {}", output.display()))?;
@@ -97,6 +98,20 @@ fn run_on_wasmtime(module: &Path, program_args: &[String], conversion: &Conversi
 
 /// The built-in adapters, as files for tools that take an adapter path
 /// (`wasm-tools component new --adapt`, componentize-go `--adapt`).
+/// `p1-convert --version`: the version, then each built-in adapter's
+/// sha256, so a user can tell which adapter bytes a conversion used (and
+/// compare them with `p1-convert adapters DIR`'s files).
+fn version() -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write as _;
+    let mut text = format!("p1-convert {}\nbuilt-in adapters (sha256):\n", env!("CARGO_PKG_VERSION"));
+    for (name, bytes) in p1_convert::built_in_adapters() {
+        let digest: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let _ = writeln!(text, "  {digest}  {name}");
+    }
+    text
+}
+
 fn write_adapters(dir: &Path) -> Result<()> {
     for (name, bytes) in p1_convert::built_in_adapters() {
         let path = dir.join(name);

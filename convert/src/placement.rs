@@ -1,4 +1,4 @@
-//! The adapter's placement hint (adapter/src/placement_hint.rs): that the
+//! The adapter's placement hint (provider/src/placement_hint.rs): that the
 //! main module was rewritten for the interposed placement (`interpose`),
 //! or else whether it was built by the Go toolchain, decided here from the
 //! module's data segments; written into the adapter's bytes so that its

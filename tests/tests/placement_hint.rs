@@ -1,4 +1,4 @@
-//! The placement hint (adapter/src/placement_hint.rs, docs/memory.md): a
+//! The placement hint (provider/src/placement_hint.rs, docs/memory.md): a
 //! converter that has read the main module tells the adapter whether it is
 //! Go, and the adapter's first call follows the hint instead of reading
 //! memory. Observed through `memory.size` after the first P1 call: an arena

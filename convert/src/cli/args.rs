@@ -10,6 +10,7 @@ const USAGE_HINT: &str = "(p1-convert --help)";
 #[derive(Debug, PartialEq)]
 pub enum Command {
     Help,
+    Version,
     Convert { module: PathBuf, output: PathBuf, conversion: Conversion },
     Run { module: PathBuf, program_args: Vec<String>, conversion: Conversion, host: HostOptions },
     Adapters { dir: PathBuf },
@@ -20,7 +21,7 @@ pub enum Command {
 pub struct Conversion {
     pub proxy: bool,
     pub exit_with_code: bool,
-    pub wrap_realloc: bool,
+    pub wrap_realloc: p1_convert::Wrap,
     pub no_interpose: bool,
     pub wit: Option<PathBuf>,
     pub world: Option<String>,
@@ -42,6 +43,13 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command> {
         Some("run") => {
             args.next();
             parse_run(args)
+        }
+        Some("-V" | "--version") => {
+            args.next();
+            if let Some(extra) = args.next() {
+                bail!("--version takes nothing more, not {extra:?} {USAGE_HINT}");
+            }
+            Ok(Command::Version)
         }
         Some("adapters") => {
             args.next();
@@ -105,7 +113,8 @@ fn conversion_option(arg: &str, args: &mut impl Iterator<Item = String>, convers
     match arg {
         "--proxy" => conversion.proxy = true,
         "--exit-with-code" => conversion.exit_with_code = true,
-        "--wrap-realloc" => conversion.wrap_realloc = true,
+        "--wrap-realloc" => conversion.wrap_realloc = p1_convert::Wrap::Always,
+        "--no-wrap-realloc" => conversion.wrap_realloc = p1_convert::Wrap::Never,
         "--no-interpose" => conversion.no_interpose = true,
         "--wit" => conversion.wit = Some(value(arg, args)?.into()),
         "--world" => conversion.world = Some(value(arg, args)?),
@@ -131,7 +140,7 @@ mod tests {
     fn convert_takes_options_anywhere() {
         let command = parse_str("--wrap-realloc app.wasm --wit w.wit -o out.wasm --world w").unwrap();
         let conversion = Conversion {
-            wrap_realloc: true,
+            wrap_realloc: p1_convert::Wrap::Always,
             wit: Some("w.wit".into()),
             world: Some("w".into()),
             ..Conversion::default()

@@ -6,7 +6,7 @@ use wasmparser::{GlobalType, ValType};
 use crate::facts::ModuleFacts;
 use crate::{Build, Violation};
 
-#[path = "../../../adapter/src/placement_hint.rs"]
+#[path = "../../../provider/src/placement_hint.rs"]
 #[allow(dead_code)]
 mod placement_hint;
 

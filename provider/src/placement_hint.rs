@@ -17,8 +17,9 @@
 //! component new --adapt`) keeps `UNKNOWN` and recognises Go at run time,
 //! as it always has.
 //!
-//! Shared, as source, by the adapter, its build script, `verify` and
-//! (through the provider crate) `p1-convert`.
+//! Defined here, in the crate that ships the adapters, and shared as
+//! source by the adapter, its build script and `verify`; `p1-convert` uses
+//! it through this crate.
 
 /// No hint: the first call looks for Go's pclntab in memory.
 pub const UNKNOWN: i32 = 0x2f47_6f3f;
