@@ -13,12 +13,16 @@
 use anyhow::{bail, Context, Result};
 use wasmparser::{ExternalKind, Operator, Parser, Payload, TypeRef};
 
+mod names;
 pub mod optimize;
 
+pub use names::name_exports;
+
 /// The whole post-link step: the clean-up below, then `wasm-opt -Oz
-/// --converge` (`optimize`) with the wasm-opt at `wasm_opt`.
+/// --converge` (`optimize`) with the wasm-opt at `wasm_opt`, then the
+/// exported functions' names for backtraces (`names`).
 pub fn finish(wasm: &[u8], wasm_opt: &std::path::Path) -> Result<Vec<u8>> {
-    optimize::optimize(&finalize(wasm)?, wasm_opt)
+    name_exports(&optimize::optimize(&finalize(wasm)?, wasm_opt)?)
 }
 
 /// Exported linker globals that carry no meaning for an adapter.
@@ -133,7 +137,7 @@ impl Facts {
 }
 
 /// The offset of a section's id byte, given the offset of its contents.
-fn section_start(wasm: &[u8], contents_start: usize) -> usize {
+pub(crate) fn section_start(wasm: &[u8], contents_start: usize) -> usize {
     // Walk back over the LEB128 size: its last byte has the high bit clear
     // and every earlier one has it set.
     let mut at = contents_start - 1;
