@@ -293,7 +293,9 @@ pub fn fd_write_paused(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nwr
 
 /// Reads into `[buf, buf + len)` straight from the host. End of stream is a
 /// zero-byte read; a blocking read that returns nothing is EINTR, as on the
-/// native host.
+/// native host. A read of nothing answers 0 at once, as `read(2)` with a
+/// count of 0 and wasmtime's adapter do (the native host waits for the
+/// stream, then answers EINTR: docs/p1-coverage.md).
 ///
 /// A blocking read returns at least one byte or reports the stream closed,
 /// so for a non-empty buffer that answer should never come; wasmtime never
@@ -305,6 +307,9 @@ pub fn fd_write_paused(state: &mut State, fd: u32, iovs: u32, iovs_len: u32, nwr
 fn read_stream(allocator: &mut Allocator, stream: u32, buf: usize, len: usize, blocking: bool) -> Counted {
     /// Blocking reads that returned nothing, asked again before EINTR.
     const EMPTY_BLOCKING_RETRIES: u32 = 8;
+    if len == 0 {
+        return Counted::from(Ok(0));
+    }
     let mut retries = 0;
     loop {
         let plan = BufferPlan::new(allocator, buf, len);
@@ -315,7 +320,7 @@ fn read_stream(allocator: &mut Allocator, stream: u32, buf: usize, len: usize, b
         };
         return Counted::from(match result {
             Ok(bytes) if bytes.len() == 0 && blocking => {
-                if len != 0 && retries < EMPTY_BLOCKING_RETRIES {
+                if retries < EMPTY_BLOCKING_RETRIES {
                     retries += 1;
                     continue;
                 }
