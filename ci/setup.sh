@@ -11,7 +11,7 @@ ZIG_VERSION="0.17.1"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-rustup target add wasm32-unknown-unknown wasm32-wasip1 >/dev/null
+ci/install-rust.sh
 
 need_apt=()
 command -v clang >/dev/null || need_apt+=(clang)
@@ -51,13 +51,16 @@ fi
 ci/install-wasmtime.sh
 
 # Downloads the older Go toolchains once (cached in the module cache
-# afterwards): the "old Go" column, and the oldest Go with //go:wasmexport
-# for the reactor tests.
-for release in "$GO_OLD_VERSION" "${GO_WASMEXPORT_VERSION:-go1.24.13}"; do
+# afterwards): the "old Go" column, the oldest Go with //go:wasmexport for
+# the reactor tests, and the Go 1.25 the Go HTTP test builds with.
+for release in "$GO_OLD_VERSION" "${GO_WASMEXPORT_VERSION:-go1.24.13}" "${GO_HTTP_VERSION:-go1.25.9}"; do
   if ! GOTOOLCHAIN="$release" go version >/dev/null 2>&1; then
     log "could not fetch $release through the module proxy; the tests that need it will say they skipped"
   fi
 done
 # wasm-opt, which finalize runs on every adapter built.
 ci/install-binaryen.sh
+# wit-bindgen's Go generator for the Go HTTP test (cached outside the
+# checkout after the first machine-wide build).
+ci/install-wit-bindgen.sh >/dev/null
 log "ready"

@@ -13,6 +13,7 @@ pub mod compare;
 pub mod component;
 pub mod engine;
 pub mod gc_reactor;
+pub mod go_http;
 pub mod fuzz;
 pub mod gostd;
 pub mod harness;

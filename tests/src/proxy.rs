@@ -99,7 +99,7 @@ struct RequestState {
 
 /// wasi:http's default behaviour, except that outgoing requests (which
 /// the guest never makes) are denied.
-struct Hooks;
+pub struct Hooks;
 
 type Completion = Box<dyn Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>;
 
