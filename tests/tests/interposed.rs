@@ -219,3 +219,27 @@ fn a_declared_maximum_is_raised_by_the_adapters_pages() {
     assert_eq!(maximum, Some(40 + p1_convert::ADAPTER_PAGES));
     assert_eq!(interposed.hint, wasi_preview1_adapter_provider::placement_hint::interposed(Some(40)));
 }
+
+/// The differential suite runs AssemblyScript's `--runtime stub` programs
+/// through `p1-convert` (toolchain `asc_stub`) against native; its `heap`
+/// program is the one that grows memory past 64 MiB, as measured here on
+/// the native host.
+#[test]
+fn the_stub_runtime_heap_program_grows_past_64_mib() {
+    use adapter_tests::programs::{self, Program};
+    use adapter_tests::toolchain::Toolchain;
+    let module = match programs::build(Toolchain::AscStub, "heap").unwrap() {
+        Program::Built(bytes) => bytes,
+        Program::Unavailable(u) => panic!("AssemblyScript is required: {}", u.reason),
+    };
+    let engine = adapter_tests::engine::engine();
+    let module = adapter_tests::engine::module(&module).unwrap();
+    let mut linker: wasmtime::Linker<wasmtime_wasi::p1::WasiP1Ctx> = wasmtime::Linker::new(engine);
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |ctx| ctx).unwrap();
+    let mut store = wasmtime::Store::new(engine, wasmtime_wasi::WasiCtx::builder().build_p1());
+    store.set_epoch_deadline(adapter_tests::engine::RUN_TIMEOUT_TICKS);
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    instance.get_typed_func::<(), ()>(&mut store, "_start").unwrap().call(&mut store, ()).unwrap();
+    let bytes = instance.get_memory(&mut store, "memory").unwrap().data_size(&store);
+    assert!(bytes >= 64 << 20, "the stub runtime's heap program grew memory to {} MiB only", bytes >> 20);
+}
