@@ -284,13 +284,15 @@ const METHOD: &str = "## Method
   (`wasmtime_wasi::p2`), each pre-linked and instantiated into a fresh store
   per run. All three get the same arguments, environment, in-memory
   stdout/stderr and the same preopened directory (`bench/src/sandbox.rs`).
-* Our adapter is converted as `p1-convert` converts it: with its placement
-  hint set from the module's data segments, so its first call does not
-  read memory to tell Go from other modules (docs/memory.md). The row
+* Our adapter is converted as `p1-convert` converts it: the module's
+  `memory.size` and `memory.grow` rewritten into calls of the adapter, the
+  adapter told so, its arena placed above the guest's memory and settled
+  from the first call (the interposed placement, docs/memory.md). The row
   \"adapter spliced in unchanged\" is the Rust start-up again with the
-  adapter as `wasm-tools component new --adapt` splices it, without the
-  hint; it is not in the geometric mean (the same workload would count
-  twice).
+  adapter as `wasm-tools component new --adapt` splices it (the stock
+  placement, whose first call reads memory to tell Go from other
+  modules); it is not in the geometric mean (the same workload would
+  count twice).
 * The Rust workloads are one guest (`bench/programs/rust`) that makes one raw
   P1 call per iteration (two for `path_open` + `fd_close`), declared with
   `#[link(wasm_import_module = \"wasi_snapshot_preview1\")]`, and checks its
@@ -311,12 +313,11 @@ const METHOD: &str = "## Method
   count (fuel is deterministic for the Rust workloads). Host functions consume
   no fuel, so the native run's fuel is the guest's own work, and a component's
   fuel minus it is what the adapter executes (including `cabi_realloc` calls
-  made by the host). For Go runs the difference also contains any change in
+  made by the host). wasmtime charges `memory.copy` and `memory.fill` fuel
+  per byte moved, so copies show in these figures by their size. For Go runs the difference also contains any change in
   what the Go runtime itself does (its scheduler reads clocks), so treat it as
   approximate.
-* Our adapter goes in as `p1-convert` converts: interposed on the guest's
-  memory (docs/memory.md), its arena settled from the first call. The
-  \"stock placement\" rows (fuel only) run the same loop with the adapter
+* The \"stock placement\" rows (fuel only) run the same loop with the adapter
   in the stock `--adapt` flow's placement, in a guest that grew memory once
   after its first P1 call, as any program that allocates does, so that the
   arena settled (before that, every call also checks the tripwire that
