@@ -147,31 +147,27 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The `wit` directory of the `wasi` crate that `programs/http-proxy`
-/// pins (WASI 0.2.0's WIT, wasi:http included), fetched by cargo.
+/// The crate whose `wit` directory holds WASI 0.2.0's WIT, wasi:http
+/// included: the `wasi` crate `programs/http-proxy` pins (its Cargo.lock).
+const WASI_CRATE: &str = "wasi-0.13.1+wasi-0.2.0";
+
+/// `WASI_CRATE`'s `wit` directory in cargo's registry, fetched first (a
+/// no-op once it is there).
 fn wasi_0_2_0_wit() -> Result<PathBuf> {
     let manifest = paths::programs_dir().join("http-proxy/Cargo.toml");
-    let output = Command::new("cargo")
-        .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(&manifest)
-        .output()
-        .context("running cargo metadata")?;
-    if !output.status.success() {
-        bail!("cargo metadata for {} failed: {}", manifest.display(), String::from_utf8_lossy(&output.stderr));
+    run(Command::new("cargo").args(["fetch", "--quiet", "--manifest-path"]).arg(&manifest), "cargo fetch")?;
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .context("neither CARGO_HOME nor HOME is set")?;
+    let registry = home.join("registry/src");
+    for index in std::fs::read_dir(&registry).with_context(|| format!("reading {}", registry.display()))? {
+        let wit = index?.path().join(WASI_CRATE).join("wit");
+        if wit.join("deps/http").is_dir() {
+            return Ok(wit);
+        }
     }
-    let text = String::from_utf8(output.stdout)?;
-    // The one `wasi` package at 0.13.x: find its manifest path in the JSON.
-    let needle = "\"name\":\"wasi\",\"version\":\"0.13.";
-    let at = text.find(needle).context("the wasi 0.13 crate is not in programs/http-proxy's dependencies")?;
-    let rest = &text[at..];
-    let key = "\"manifest_path\":\"";
-    let start = rest.find(key).context("no manifest_path")? + key.len();
-    let end = start + rest[start..].find('"').context("unterminated manifest_path")?;
-    let wit = Path::new(&rest[start..end]).parent().context("manifest without a directory")?.join("wit");
-    if !wit.join("deps/http").is_dir() {
-        bail!("{} has no WASI 0.2.0 WIT", wit.display());
-    }
-    Ok(wit)
+    bail!("{WASI_CRATE}'s WIT is not under {}", registry.display())
 }
 
 /// Store data of the one instance that serves every request.
