@@ -54,6 +54,16 @@ pub fn interpose(module: &[u8]) -> Result<Interposed> {
     if memory.page_size_log2.is_some() {
         bail!("the module's memory has a custom page size; the adapters serve 64 KiB pages only");
     }
+    if let Some(start) = layout.start {
+        if reaches_memory_instructions(module, &layout, start)? {
+            bail!(
+                "the module's start function uses memory.size or memory.grow, and runs before the adapter exists \
+                 (at instantiation): convert with --no-interpose"
+            );
+        }
+    }
+    // Rewritten before: its maximum was raised then, and is not again.
+    let interposed_before = interposed_hint(&layout);
 
     // The two imports, unless the module has them from an earlier rewrite.
     let mut edit = Edit::default();
@@ -70,10 +80,59 @@ pub fn interpose(module: &[u8]) -> Result<Interposed> {
     let size = import(MEMORY_SIZE, vec![], &mut edit);
     let grow = import(MEMORY_GROW, vec![ValType::I32], &mut edit);
     edit.memory_calls = Some((size, grow));
-    let raised = memory.maximum.map(|pages| (pages + ADAPTER_PAGES).min(u64::from(MAX_PAGES)));
-    edit.memory = Some(wasmparser::MemoryType { maximum: raised, ..memory });
-    let hint = placement_hint::interposed(memory.maximum.map(|pages| pages.min(u64::from(MAX_PAGES)) as u32));
+    let hint = match interposed_before {
+        Some(hint) => hint,
+        None => {
+            let raised = memory.maximum.map(|pages| (pages + ADAPTER_PAGES).min(u64::from(MAX_PAGES)));
+            edit.memory = Some(wasmparser::MemoryType { maximum: raised, ..memory });
+            placement_hint::interposed(memory.maximum.map(|pages| pages.min(u64::from(MAX_PAGES)) as u32))
+        }
+    };
     Ok(Interposed { module: rewrite::apply(module, &layout, &edit)?, hint })
+}
+
+/// Whether the function `start`, or any function it calls, uses
+/// `memory.size` or `memory.grow`; a call through a table counts as one
+/// that may (which function it reaches is not known here).
+fn reaches_memory_instructions(module: &[u8], layout: &Layout, start: u32) -> Result<bool> {
+    use wasmparser::{Operator, Parser, Payload};
+    // Per defined function: the functions it calls, and whether it uses a
+    // memory instruction or calls through a table.
+    let mut bodies: Vec<(Vec<u32>, bool)> = Vec::new();
+    for payload in Parser::new(0).parse_all(module) {
+        if let Payload::CodeSectionEntry(body) = payload? {
+            let (mut calls, mut uses) = (Vec::new(), false);
+            for op in body.get_operators_reader()? {
+                match op? {
+                    Operator::Call { function_index } | Operator::ReturnCall { function_index } => calls.push(function_index),
+                    Operator::MemorySize { .. }
+                    | Operator::MemoryGrow { .. }
+                    | Operator::CallIndirect { .. }
+                    | Operator::ReturnCallIndirect { .. }
+                    | Operator::CallRef { .. }
+                    | Operator::ReturnCallRef { .. } => uses = true,
+                    _ => {}
+                }
+            }
+            bodies.push((calls, uses));
+        }
+    }
+    let mut seen = vec![false; bodies.len()];
+    let mut pending = vec![start];
+    while let Some(function) = pending.pop() {
+        // Imported functions are the host's (or the adapter's): not the
+        // module's memory instructions.
+        let Some(defined) = function.checked_sub(layout.imported_funcs).map(|i| i as usize) else { continue };
+        if defined >= bodies.len() || std::mem::replace(&mut seen[defined], true) {
+            continue;
+        }
+        let (calls, uses) = &bodies[defined];
+        if *uses {
+            return Ok(true);
+        }
+        pending.extend(calls);
+    }
+    Ok(false)
 }
 
 /// Whether `adapter` can serve an interposed module: it exports the memory
@@ -86,12 +145,17 @@ pub fn serves_interposition(adapter: &[u8]) -> Result<bool> {
 
 /// Whether `module` was rewritten by `interpose` (it calls the adapter's
 /// memory functions), and if so the hint its adapter needs, read back from
-/// its memory: a maximum the rewrite raised to the 4 GiB cap reads as none,
-/// which only lets the guest grow as far as the memory can.
+/// its memory's maximum, which the rewrite raised by `ADAPTER_PAGES` (one
+/// below that was not raised: a module that imports the functions itself).
+/// A maximum the rewrite raised to the 4 GiB cap reads as none, which only
+/// lets the guest grow as far as the memory can.
 pub(crate) fn interposed_hint(layout: &Layout) -> Option<i32> {
     layout.adapter_import(MEMORY_GROW).or(layout.adapter_import(MEMORY_SIZE))?;
     let [memory] = layout.memories.as_slice() else { return None };
-    let maximum = memory.maximum.filter(|pages| *pages < u64::from(MAX_PAGES)).map(|pages| pages.saturating_sub(ADAPTER_PAGES) as u32);
+    let maximum = memory
+        .maximum
+        .filter(|pages| *pages < u64::from(MAX_PAGES))
+        .map(|pages| if pages >= ADAPTER_PAGES { pages - ADAPTER_PAGES } else { pages } as u32);
     Some(placement_hint::interposed(maximum))
 }
 
@@ -183,10 +247,43 @@ mod tests {
         let once = interpose(&before).unwrap();
         let twice = interpose(&once.module).unwrap();
         assert_eq!(summary(&twice.module), summary(&once.module));
+        // The maximum is raised once, and the hint keeps the guest's own.
+        assert_eq!(twice.module, once.module);
+        assert_eq!(twice.hint, once.hint);
         assert_eq!(once.hint, placement_hint::interposed(Some(8)));
         // The maximum was raised once already; reading it back from the
         // module gives the guest's own.
         assert_eq!(interposed_hint(&Layout::read(&once.module).unwrap()), Some(once.hint));
+    }
+
+    #[test]
+    fn a_start_function_that_reaches_memory_instructions_is_refused() {
+        // Through a direct call, and through a table (which may reach one).
+        for body in ["(call $helper)", "(call_indirect (i32.const 0))"] {
+            let message = refusal(&format!(
+                r#"(module (memory (export "memory") 1) (table 1 funcref)
+                     (func $helper (drop (memory.size)))
+                     (func $init {body}) (start $init))"#
+            ));
+            assert!(message.contains("start function") && message.contains("--no-interpose"), "{message}");
+        }
+        // A start function that does neither is fine.
+        let fine = module(r#"(module (memory (export "memory") 1) (global $g (mut i32) (i32.const 0))
+                                (func $init (global.set $g (i32.const 1))) (start $init)
+                                (func (export "_start") (drop (memory.grow (i32.const 1)))))"#);
+        wasmparser::Validator::new().validate_all(&interpose(&fine).unwrap().module).unwrap();
+    }
+
+    #[test]
+    fn types_in_recursion_groups_are_counted_one_by_one() {
+        let gc = module(
+            r#"(module
+                 (rec (type $a (struct (field i32))) (type $b (struct (field (ref null $a)))))
+                 (memory (export "memory") 1)
+                 (func (export "_start") (drop (memory.grow (i32.const 1)))))"#,
+        );
+        let interposed = interpose(&gc).unwrap();
+        wasmparser::Validator::new().validate_all(&interposed.module).unwrap();
     }
 
     #[test]

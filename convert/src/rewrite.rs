@@ -37,6 +37,8 @@ pub(crate) struct Layout {
     /// Memories the module defines, and how many it imports.
     pub memories: Vec<MemoryType>,
     pub imported_memories: u32,
+    /// The start function, if the module has one.
+    pub start: Option<u32>,
 }
 
 impl Layout {
@@ -50,13 +52,20 @@ impl Layout {
             func_exports: Vec::new(),
             memories: Vec::new(),
             imported_memories: 0,
+            start: None,
         };
         for payload in Parser::new(0).parse_all(module) {
             match payload.context("reading the module")? {
                 Payload::Version { encoding: wasmparser::Encoding::Component, .. } => {
                     bail!("this is already a component, not a core module")
                 }
-                Payload::TypeSection(reader) => layout.types = reader.count(),
+                // Types, not recursion groups (a group may hold several).
+                Payload::TypeSection(reader) => {
+                    for group in reader {
+                        layout.types += group?.types().len() as u32;
+                    }
+                }
+                Payload::StartSection { func, .. } => layout.start = Some(func),
                 Payload::ImportSection(reader) => {
                     for import in reader.into_imports() {
                         let import = import?;
