@@ -329,11 +329,11 @@ impl Descriptors {
             .then(|| (self.table as usize, pages_for(self.capacity()) * crate::memory::PAGE_SIZE))
     }
 
-    /// After the table moved `distance` bytes up with the arena
-    /// (`interpose`, which moves the state block and the table's own pages
-    /// by the same distance): look it up there.
-    pub fn shift(&mut self, distance: u32) {
-        self.table += distance;
+    /// After the table's pages were copied to `at` (`interpose`, which
+    /// moves them with the arena): look it up there.
+    pub fn moved_out_of_line(&mut self, at: usize) {
+        debug_assert!(self.is_out_of_line());
+        self.table = at as u32;
     }
 
     /// Closes `fd`: its host resources are released where it lies, without

@@ -25,13 +25,15 @@
 //! A guest growth takes free pages below the blocks first. When the blocks
 //! are in the way, real memory grows by what is missing (the free pages
 //! above them count) plus some slack, so that a guest growing in small
-//! steps rarely moves them, and `[low, high)` moves up to the new top of
-//! memory in one piece (of the arena, only the state block is copied: its
-//! scratch area and stack hold nothing between calls); what it leaves
-//! below its new place is zeroed. So every page the guest receives reads
-//! as zero, as a fresh page would: free pages of the adapter's are zero at
-//! all times (spill pages are zeroed when released, a table's old pages
-//! when it moves, `State::make_room`).
+//! steps rarely moves them, and the live blocks move up to the new top of
+//! memory, the table right above the arena (`relocate`: only the table's
+//! current pages and, of the arena, the state block are copied; the
+//! scratch area and stack hold nothing between calls, and the pages
+//! between the blocks are free); what they leave below their new place is
+//! zeroed. So every page the guest receives reads as zero, as a fresh page
+//! would: free pages of the adapter's are zero at all times (spill pages
+//! are zeroed when released, a table's old pages when it moves,
+//! `State::make_room`).
 //!
 //! Why moving is sound: a guest growth never happens inside an adapter
 //! call. The adapter calls into the guest only from `run`, which keeps
@@ -39,8 +41,8 @@
 //! runs, and the host calls nothing of the guest's during an adapter call
 //! (it lowers the adapter's import results through `cabi_import_realloc`).
 //! So when `adapter_memory_grow` runs, no adapter frame is live: the stack
-//! is empty and the state is reached only through the global, which the
-//! move updates. Host pointers into the guest's memory are guest addresses,
+//! is empty (checked first thing, `grow`) and the state is reached only
+//! through the global, which the move updates. Host pointers into the guest's memory are guest addresses,
 //! which do not move. And neither export calls the host: a Go guest grows
 //! memory inside its own `cabi_realloc`, while the host is lowering a
 //! result and no import may be called (docs/reentrancy.md).
@@ -78,67 +80,79 @@ pub fn size(state: &State) -> u32 {
 /// an intact state block.
 #[inline(always)]
 pub unsafe fn grow(pages: u32) -> u32 {
-    let old = prepare(pages);
     let state = globals::state_address();
-    // SAFETY: the intact state block (see above). A move's destination is
-    // above the guest's memory, which has at least the page it grows into,
-    // so it is never 0.
-    if unsafe { (*(state as *const State)).relocation.to } != 0 {
-        // SAFETY: no adapter frame is live (`prepare` checked it and has
+    // No adapter frame may be live when the stack moves (see the module
+    // documentation); checked here, before anything with a frame runs.
+    // SAFETY: the intact state block (see above).
+    if globals::stack_pointer() != unsafe { (*(state as *const State)).stack_top } as usize {
+        grown_inside_a_call();
+    }
+    let answer = prepare(pages);
+    if answer & MOVE != 0 {
+        // SAFETY: no adapter frame is live (checked above; `prepare` has
         // returned); `prepare` wrote the relocation.
         unsafe { relocate(state) };
         finish();
     }
-    old
+    answer as u32
 }
+
+/// `prepare`'s answer when the blocks must move (added to the old size).
+const MOVE: u64 = 1 << 32;
 
 /// Everything of a growth but the move: checks it against the guest's
 /// maximum, grows real memory when the free pages do not suffice, and
 /// either gives the guest its pages at once or writes the move the blocks
-/// must make into `State::relocation`. Returns what `grow` returns. Counts
-/// in pages where it can: a 4 GiB memory's size in bytes does not fit a
-/// `usize`.
+/// must make into `State::relocation`. Returns what `grow` returns, plus
+/// `MOVE` when the blocks must move. Counts in pages: a 4 GiB memory's
+/// size in bytes does not fit a `usize`.
 #[inline(never)]
-fn prepare(pages: u32) -> u32 {
+fn prepare(pages: u32) -> u64 {
     // SAFETY: `entry::enter` ran in this export; nothing else holds the
     // state while it runs.
     let state = unsafe { crate::state::get() };
     if state.placement != INTERPOSED {
-        return core::arch::wasm32::memory_grow(0, pages as usize) as u32;
+        return u64::from(core::arch::wasm32::memory_grow(0, pages as usize) as u32);
     }
     let old = state.guest_pages;
+    let maximum = state.guest_max_pages.min(MAX_PAGES) as usize;
     let new = u64::from(old) + u64::from(pages);
-    if new > u64::from(state.guest_max_pages.min(MAX_PAGES)) {
-        return u32::MAX;
+    if new > maximum as u64 {
+        return u64::from(u32::MAX);
     }
     let new = new as usize;
-    if globals::stack_pointer() != state.stack_top as usize {
-        grown_inside_a_call();
-    }
-    // The table's pages, grown after the arena and moved with it, always
-    // lie above it.
-    let low = arena_base(state);
-    let high = match state.descriptors.out_of_line_pages() {
-        Some((at, bytes)) => at + bytes,
-        None => low + ARENA_BYTES,
-    };
-    if new > low / PAGE_SIZE {
-        // The blocks are in the way: they go to the top of memory, grown
-        // first if the free pages above them do not make up the difference.
-        let span = (high - low) / PAGE_SIZE;
+    let arena = arena_base(state) / PAGE_SIZE;
+    let mut answer = u64::from(old);
+    if new > arena {
+        // The blocks are in the way: the arena and the table (the live
+        // ones only; pages they left between them are free) go to the top
+        // of memory, grown first if the free pages do not make up the
+        // difference.
+        let table = state.descriptors.out_of_line_pages();
+        let table_pages = table.map_or(0, |(_, bytes)| bytes / PAGE_SIZE);
+        let span = placement::GROWN_PAGES + table_pages;
         let real = memory::size_pages();
-        if new + span > real && !grow_real(new + span - real, placement::slack_pages(new)) {
-            return u32::MAX;
+        if new + span > real {
+            let slack = placement::slack_pages(new).min(maximum - new);
+            if !grow_real(new + span - real, slack) {
+                return u64::from(u32::MAX);
+            }
         }
-        let to = (memory::size_pages() - span) * PAGE_SIZE;
-        state.relocation = Relocation { from: low as u32, to: to as u32, bytes: (high - low) as u32 };
+        let low = memory::size_pages() - span;
+        state.relocation = Relocation {
+            arena_to: (low * PAGE_SIZE) as u32,
+            table_from: table.map_or(0, |(at, _)| at as u32),
+            table_pages: table_pages as u32,
+        };
         // Spill pages may be where the blocks go; between calls they are
         // free (zero), and the next result that needs them grows fresh ones.
         state.alloc.forget_spill();
+        answer |= MOVE;
     }
     state.guest_pages = new as u32;
     state.reserved_start = (new * PAGE_SIZE) as u32;
-    old
+    state.result_limit = state.reserved_start;
+    answer
 }
 
 /// Grows real memory by `pages`, plus `slack` if memory can spare it.
@@ -156,28 +170,55 @@ fn arena_base(state: &State) -> usize {
 /// globals at the moved arena. Frame-free: scalar locals and raw memory
 /// only.
 ///
+/// Both blocks move up (or stay): they go to the top of memory, the arena
+/// first, then the table, which was grown after it and so lay above it.
+/// So the table moves first, and neither lands on the other's source
+/// before that was copied. Of the arena only the state block is copied:
+/// below it lie the scratch area and the stack, which hold nothing between
+/// calls.
+///
 /// # Safety
 /// No adapter frame is live, `state` is the state block's address, and its
 /// relocation was written by `prepare`.
 #[inline(always)]
 unsafe fn relocate(state: usize) {
     let relocation = &(*(state as *const State)).relocation;
-    let (from, to, bytes) = (relocation.from as usize, relocation.to as usize, relocation.bytes as usize);
-    let moved_state = state + (to - from);
-    // SAFETY: the blocks move up, to memory above the guest's that only the
-    // adapter uses (`prepare`); `memory::copy` allows the overlap with
-    // their own new place. Below the state block lie the arena's scratch
-    // area and stack, which hold nothing between calls: only the state and
-    // what lies above it (the table's pages) are copied. What lies below
-    // `to` is free now, and free pages are zero.
+    let arena_from = state - placement::stack_top(INTERPOSED, 0);
+    let arena_to = relocation.arena_to as usize;
+    let table_from = relocation.table_from as usize;
+    let table_bytes = relocation.table_pages as usize * PAGE_SIZE;
+    // The table goes right above the arena.
+    let table_to = arena_to + ARENA_BYTES;
+    let moved_state = state + (arena_to - arena_from);
+    // SAFETY: both blocks move up, into memory above the guest's that only
+    // the adapter uses (`prepare`); `memory::copy` allows a block's overlap
+    // with its own new place. What lies below `arena_to` is free now, and
+    // free pages are zero; the pages the blocks left that the new ones
+    // cover are theirs again.
     unsafe {
-        memory::copy(moved_state, state, from + bytes - state);
-        memory::fill(from, 0, (from + bytes).min(to) - from);
+        if table_bytes != 0 {
+            memory::copy(table_to, table_from, table_bytes);
+            zero_below(table_from, table_bytes, arena_to);
+        }
+        memory::copy(moved_state, state, core::mem::size_of::<State>());
+        zero_below(arena_from, ARENA_BYTES, arena_to);
     }
     globals::set_state_address(moved_state);
     // SAFETY: no adapter frame is live; the stack top is where the state
     // block starts.
     unsafe { globals::set_stack_pointer(moved_state) };
+}
+
+/// Zeroes the part of `[at, at + len)` below `low`.
+///
+/// # Safety
+/// That part is memory of the adapter's that nothing uses any more.
+#[inline(always)]
+unsafe fn zero_below(at: usize, len: usize, low: usize) {
+    let end = (at + len).min(low);
+    if at < end {
+        memory::fill(at, 0, end - at);
+    }
 }
 
 /// After the move, on the new stack: the addresses the state keeps move
@@ -187,16 +228,25 @@ fn finish() {
     // SAFETY: the state global points at the moved, intact block;
     // nothing else holds it.
     let state = unsafe { crate::state::get() };
-    let distance = state.relocation.to - state.relocation.from;
+    let arena_to = state.relocation.arena_to as usize;
+    let distance = (arena_to - arena_base_before(state)) as u32;
     state.stack_top += distance;
     state.alloc.shift_scratch(distance);
-    // The table moved by as much, in the state block or out of line.
-    state.descriptors.shift(distance);
-    state.relocation = Relocation { from: 0, to: 0, bytes: 0 };
+    state.descriptors.rebase();
+    if state.relocation.table_pages != 0 {
+        state.descriptors.moved_out_of_line(arena_to + ARENA_BYTES);
+    }
+    state.relocation = Relocation { arena_to: 0, table_from: 0, table_pages: 0 };
+}
+
+/// The arena's base before the move that `finish` completes: the stack top
+/// still holds the old one.
+fn arena_base_before(state: &State) -> usize {
+    state.stack_top as usize - placement::stack_top(INTERPOSED, 0)
 }
 
 #[cold]
 #[inline(never)]
 fn grown_inside_a_call() -> ! {
-    crate::fatal!("memory.grow inside an adapter call")
+    crate::fatal!("memory.grow reached the adapter during one of its calls")
 }

@@ -122,8 +122,10 @@ fn align16(n: usize) -> usize {
 #[inline(always)]
 pub fn place(hint: i32) -> (u32, usize, usize, usize) {
     let guest_end = memory::size_bytes();
-    let (kind, slack) = if placement_hint::interposed_maximum(hint).is_some() {
-        (placement_kind::INTERPOSED, slack_pages(memory::size_pages()))
+    let (kind, slack) = if let Some(maximum) = placement_hint::interposed_maximum(hint) {
+        // No more slack than the guest may ever grow into.
+        let pages = memory::size_pages();
+        (placement_kind::INTERPOSED, slack_pages(pages).min((maximum as usize).saturating_sub(pages)))
     } else {
         let go = match hint {
             // A hint cannot make room that is not there.

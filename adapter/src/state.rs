@@ -72,6 +72,11 @@ pub struct State {
     pub guest_pages: u32,
     pub guest_max_pages: u32,
     pub relocation: Relocation,
+    /// The end of the memory the P1 functions write results into
+    /// (`p1::result`): the guest's end when interposed (a result pointer
+    /// past it traps, as on the native host, instead of writing into the
+    /// adapter's pages), `u32::MAX` otherwise (the memory's own bounds).
+    pub result_limit: u32,
     /// Where `_in` imports leave a record that their caller reads in place
     /// while it makes other import calls (stats read alongside the
     /// metadata hash): here rather than on the stack, so those callers need
@@ -84,15 +89,17 @@ const _: () = assert!(core::mem::offset_of!(State, alloc) == crate::wasi::abi::A
 const _: () = assert!(core::mem::offset_of!(State, returns) == crate::wasi::abi::RETURN_AREA_OFFSET);
 
 /// A move of the adapter's blocks being made (`interpose`, when the guest
-/// grows its memory):
-/// decided with a stack frame before the move, read by the frame-free move
-/// itself, finished on the new stack. All zero when no move is in progress.
+/// grows its memory): decided with a stack frame before the move, read by
+/// the frame-free move itself, finished on the new stack. All zero when no
+/// move is in progress.
 #[repr(C)]
 pub struct Relocation {
-    /// `[from, from + bytes)` moves to `to`, which is higher.
-    pub from: u32,
-    pub to: u32,
-    pub bytes: u32,
+    /// Where the arena goes (the table, if out of line, right above it).
+    pub arena_to: u32,
+    /// Where an out-of-line table is, and its pages (0: in the state
+    /// block, which moves with the arena).
+    pub table_from: u32,
+    pub table_pages: u32,
 }
 
 /// Where an arena's parts are (see `placement::Arena`).
@@ -119,10 +126,17 @@ impl State {
         if placement == placement_kind::INTERPOSED {
             // The guest's memory is all there was when the arena was grown
             // above it.
-            self.guest_pages = (guest_end / crate::memory::PAGE_SIZE) as u32;
+            // Never above its maximum: after `reset_adapter_state` the
+            // adapter's pages count as the guest's, which the maximum may
+            // not allow (the pages above it stay free).
+            let pages = (guest_end / crate::memory::PAGE_SIZE).min(guest_max_pages as usize);
+            self.guest_pages = pages as u32;
             self.guest_max_pages = guest_max_pages;
-            self.reserved_start = guest_end as u32;
+            self.reserved_start = (pages * crate::memory::PAGE_SIZE) as u32;
             self.reserved_end = u32::MAX;
+            self.result_limit = self.reserved_start;
+        } else {
+            self.result_limit = u32::MAX;
         }
         self.set_arena(arena);
         self.descriptors.init();

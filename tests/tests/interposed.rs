@@ -31,11 +31,11 @@ struct Guest {
     step: Step,
     /// Grow until the memory has this many pages.
     until: u32,
-    /// Once the memory reaches `open_at` pages, open `open` descriptors
-    /// (enough to move the adapter's table out of its state block), and
-    /// check at the end that all are still open.
-    open_at: u32,
-    open: u32,
+    /// Batches of descriptors to open, `(pages, count)`: once the memory
+    /// reaches `pages`, open `count` more (enough to move the adapter's
+    /// table out of its state block, or to grow it there again); at the
+    /// end every one must still be open.
+    batches: &'static [(u32, u32)],
     /// The memory's declared maximum, if any.
     maximum: Option<u32>,
 }
@@ -51,7 +51,21 @@ fn wat(guest: &Guest) -> String {
         Step::Double => "(memory.size)".to_string(),
         Step::Pages(n) => format!("(i32.const {n})"),
     };
-    let (until, open_at, open) = (guest.until, guest.open_at, guest.open);
+    let until = guest.until;
+    // After each growth: the next batch, once memory has its pages.
+    let batches: String = guest
+        .batches
+        .iter()
+        .enumerate()
+        .map(|(i, (pages, count))| {
+            format!(
+                "(if (i32.and (i32.eq (global.get $batch) (i32.const {i})) (i32.ge_u (memory.size) (i32.const {pages}))) (then
+        (call $open_descriptors (i32.const {count}))
+        (global.set $batch (i32.const {next}))))\n      ",
+                next = i + 1
+            )
+        })
+        .collect();
     format!(
         r#"(module
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
@@ -63,6 +77,8 @@ fn wat(guest: &Guest) -> String {
   (global $heap_end (mut i32) (i32.const 0))
   (global $bad (mut i32) (i32.const 0))
   (global $first_fd (mut i32) (i32.const -1))
+  (global $opened (mut i32) (i32.const 0))
+  (global $batch (mut i32) (i32.const 0))
   ;; Prints "<label> <n>\n"; the label is one byte.
   (func $print (param $label i32) (param $n i32)
     (local $p i32)
@@ -87,28 +103,29 @@ fn wat(guest: &Guest) -> String {
         (then (global.set $bad (i32.add (global.get $bad) (i32.const 1)))))
       (local.set $from (i32.add (local.get $from) (i32.const 509)))
       (br $next))))
-  (func $open_descriptors
+  (func $open_descriptors (param $count i32)
     (local $n i32)
     (i32.store8 (i32.const 0x800) (i32.const 0x2e))
     (block $done (loop $open
-      (br_if $done (i32.ge_u (local.get $n) (i32.const {open})))
+      (br_if $done (i32.ge_u (local.get $n) (local.get $count)))
       (if (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x800) (i32.const 1) (i32.const 2)
             (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x10))
         (then (call $exit (i32.const 21))))
       (if (i32.lt_s (global.get $first_fd) (i32.const 0)) (then (global.set $first_fd (i32.load (i32.const 0x10)))))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $open)))
-    (call $print (i32.const 0x6f) (local.get $n)))
+    (global.set $opened (i32.add (global.get $opened) (local.get $n)))
+    (call $print (i32.const 0x6f) (global.get $opened)))
   (func $check_descriptors
     (local $n i32)
     (block $done (loop $check
-      (br_if $done (i32.ge_u (local.get $n) (i32.const {open})))
+      (br_if $done (i32.ge_u (local.get $n) (global.get $opened)))
       (if (call $fdstat (i32.add (global.get $first_fd) (local.get $n)) (i32.const 0x40))
         (then (global.set $bad (i32.add (global.get $bad) (i32.const 1)))))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $check))))
   (func (export "_start")
-    (local $old i32) (local $got i32) (local $opened i32)
+    (local $old i32) (local $got i32)
     (if (i32.eqz (memory.size)) (then
       (call $print_grown (memory.grow (i32.const 1)))))
     (global.set $heap_end (i32.mul (memory.size) (i32.const 65536)))
@@ -124,11 +141,8 @@ fn wat(guest: &Guest) -> String {
       (call $count_not (local.get $old) (global.get $heap_end) (i32.const 0))
       (memory.fill (local.get $old) (i32.const 0xab) (i32.sub (global.get $heap_end) (local.get $old)))
       (drop (call $clock (i32.const 1) (i64.const 0) (i32.const 0x20)))
-      (if (i32.and (i32.eqz (local.get $opened)) (i32.ge_u (memory.size) (i32.const {open_at}))) (then
-        (call $open_descriptors)
-        (local.set $opened (i32.const 1))))
-      (br $grow)))
-    (if (local.get $opened) (then (call $check_descriptors)))
+      {batches}(br $grow)))
+    (call $check_descriptors)
     (call $count_not (i32.const 0x1000) (global.get $heap_end) (i32.const 0xab))
     (call $print (i32.const 0x6d) (memory.size))
     (call $print (i32.const 0x62) (global.get $bad))
@@ -177,7 +191,7 @@ fn tinygo_style_growth_to_256_mib_matches_native() {
     let steps = [Step::Double, Step::Pages(1), Step::Pages(3), Step::Pages(17), Step::Pages(255), Step::Pages(1000)];
     for (n, step) in steps.into_iter().enumerate() {
         let initial = [0, 1, 2][n % 3];
-        same_as_native(&Guest { initial, step, until: 256 * MIB, open_at: u32::MAX, open: 0, maximum: None });
+        same_as_native(&Guest { initial, step, until: 256 * MIB, batches: &[], maximum: None });
     }
 }
 
@@ -187,7 +201,64 @@ fn tinygo_style_growth_to_256_mib_matches_native() {
 #[test]
 fn the_descriptor_table_moves_with_the_arena() {
     for step in [Step::Double, Step::Pages(1), Step::Pages(40)] {
-        same_as_native(&Guest { initial: 1, step, until: 64 * MIB, open_at: 2, open: 600, maximum: None });
+        same_as_native(&Guest { initial: 1, step, until: 64 * MIB, batches: &[(2, 600)], maximum: None });
+    }
+    // The table grows again between moves: its new pages lie above the
+    // old ones, which it leaves behind, and only the live table moves.
+    for step in [Step::Pages(1), Step::Pages(3)] {
+        let batches = &[(2, 600), (5, 1500), (9, 3000), (12, 5000)];
+        same_as_native(&Guest { initial: 1, step, until: 16 * MIB, batches, maximum: None });
+    }
+}
+
+/// A P1 result written through a pointer past the end of the guest's
+/// memory traps natively (the memory ends there). Interposed, the
+/// adapter's pages lie there: it traps too, instead of writing into them.
+/// The guest's own first page holds the print buffer; each case prints,
+/// then makes the call, then prints again.
+#[test]
+fn a_result_pointer_past_the_guests_memory_traps_as_natively() {
+    let cases = [
+        // Straddling the end, and inside the adapter's pages.
+        "(call $clock (i32.const 1) (i64.const 0) (i32.const 65532))",
+        "(call $clock (i32.const 1) (i64.const 0) (i32.const 65600))",
+        "(call $fdstat (i32.const 1) (i32.const 65520))",
+        "(call $args_sizes (i32.const 0) (i32.const 70000))",
+        // After a growth the guest's memory ends one page higher.
+        "(drop (memory.grow (i32.const 1))) (call $clock (i32.const 1) (i64.const 0) (i32.const 131070))",
+    ];
+    for call in cases {
+        let module = wat::parse_str(format!(
+            r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fdstat (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "before\n")
+  (func $say (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 7))
+    (call $say)
+    ;; In bounds, right at the end: answered.
+    (drop (call $clock (i32.const 1) (i64.const 0) (i32.const 65528)))
+    (call $say)
+    (drop {call})
+    (call $say)))"#
+        ))
+        .unwrap();
+        let spec = cases::spec("interposed");
+        let expected = native::run(&module, &spec).expect("runs natively");
+        let adapter = adapters::ours(ExitMode::WithCode).expect("adapter built by ci/build-adapters.sh");
+        let component = component::convert(&module, &adapter.bytes).expect("converts");
+        let actual = component::run(&component, &spec).expect("runs as a component");
+        // The native host ends the run with its own error ("pointer out of
+        // bounds"), which a trap is the adapter's equivalent of.
+        assert!(matches!(expected.exit, ExitStatus::HostError(_) | ExitStatus::Trap(_)), "{call}: natively {}", expected.exit);
+        assert!(matches!(actual.exit, ExitStatus::Trap(_)), "{call}: interposed {}", actual.exit);
+        assert_eq!(String::from_utf8_lossy(&actual.stdout), "before\nbefore\n", "{call}");
+        assert_eq!(actual.stdout, expected.stdout, "{call}");
     }
 }
 
@@ -197,7 +268,7 @@ fn the_descriptor_table_moves_with_the_arena() {
 fn growth_stops_at_the_declared_maximum() {
     for (step, maximum) in [(Step::Pages(7), 40), (Step::Double, 64), (Step::Pages(1), 3), (Step::Pages(5), 1)] {
         let outcome =
-            same_as_native(&Guest { initial: 1, step, until: u32::MAX, open_at: u32::MAX, open: 0, maximum: Some(maximum) });
+            same_as_native(&Guest { initial: 1, step, until: u32::MAX, batches: &[], maximum: Some(maximum) });
         let stdout = String::from_utf8_lossy(&outcome.stdout);
         assert!(stdout.contains("r 1\n"), "a growth was refused: {stdout}");
     }

@@ -7,7 +7,7 @@
 #[cfg(not(feature = "proxy"))]
 use super::files;
 use super::store_u32;
-use super::types::{fdflags, filetype, rights, Fdstat, Filestat, ADVICE_MAX};
+use super::types::{self, fdflags, filetype, rights, Fdstat, Filestat, ADVICE_MAX};
 use crate::descriptors::Descriptor;
 use crate::errno::{self, Errno};
 use crate::state::State;
@@ -147,7 +147,7 @@ pub fn fd_fdstat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno> 
         Descriptor::File { handle, filetype, flags, .. } => return files::fdstat(handle.0, *filetype, *flags, out),
         _ => return Err(errno::BADF),
     };
-    stat.write(out);
+    stat.write(super::result(out, types::FDSTAT_SIZE));
     Ok(())
 }
 
@@ -204,7 +204,7 @@ pub fn fd_filestat_get(state: &mut State, fd: u32, out: u32) -> Result<(), Errno
         }
         _ => return Err(errno::BADF),
     };
-    stat.write(out);
+    stat.write(super::result(out, types::FILESTAT_SIZE));
     Ok(())
 }
 

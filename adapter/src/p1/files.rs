@@ -3,7 +3,7 @@
 //! left out there, and so are the descriptor kinds that would reach it.
 
 use super::HOST_READ_CHUNK;
-use super::types::{fdflags, filetype, rights, Fdstat, Filestat};
+use super::types::{fdflags, filetype, rights, Fdstat, Filestat, FDSTAT_SIZE, FILESTAT_SIZE};
 use crate::descriptors::{Descriptor, OutputStream, Position};
 use crate::errno::{from_error_code, Errno};
 use crate::wasi::abi::{Allocator, BufferPlan, ScratchPlan, ReturnArea, Stored};
@@ -48,7 +48,7 @@ pub fn write_filestat(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
     let fast = |(present, time): (bool, Stored<Datetime>), seconds: u64| {
         if present { super::clocks::fast_nanos(seconds, time.nanoseconds().get()) } else { 0 }
     };
-    filestat_of(stat, ino, [fast(a, a_seconds), fast(m, m_seconds), fast(c, c_seconds)]).write(out)
+    filestat_of(stat, ino, [fast(a, a_seconds), fast(m, m_seconds), fast(c, c_seconds)]).write(super::result(out, FILESTAT_SIZE))
 }
 
 /// `write_filestat` when a timestamp's seconds are too large for the fast
@@ -58,7 +58,7 @@ pub fn write_filestat(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
 fn write_filestat_exact(out: u32, stat: Stored<DescriptorStat>, ino: u64) {
     let times =
         [nanos(stat.data_access_timestamp()), nanos(stat.data_modification_timestamp()), nanos(stat.status_change_timestamp())];
-    filestat_of(stat, ino, times).write(out)
+    filestat_of(stat, ino, times).write(super::result(out, FILESTAT_SIZE))
 }
 
 /// The P1 `filestat` of a host stat, `ino` and the three timestamps (access,
@@ -278,7 +278,8 @@ pub fn fdstat(handle: u32, kind: u8, guest_flags: u8, out: u32) -> Result<(), Er
         base &= !rights::FD_WRITE;
     }
     let flags = u32::from(guest_flags) & (fdflags::APPEND | fdflags::NONBLOCK) | sync_flags_from_host(host);
-    Fdstat { filetype: kind, flags: flags as u16, rights_base: base, rights_inheriting: base }.write(out);
+    Fdstat { filetype: kind, flags: flags as u16, rights_base: base, rights_inheriting: base }
+        .write(super::result(out, FDSTAT_SIZE));
     Ok(())
 }
 

@@ -26,16 +26,48 @@ pub mod types;
 use crate::errno::{self, Errno};
 use crate::state::State;
 
-/// Writes a P1 result through a guest pointer.
+/// `ptr`, where a P1 function writes a result of `len` bytes. A result
+/// that would reach past `State::result_limit` traps, as the native host's
+/// out-of-bounds write does: when interposed, the memory above the guest's
+/// is the adapter's, and a guest pointer into it must not write there
+/// (docs/memory.md). Otherwise the limit is the end of the address space,
+/// and memory's own bounds trap.
+///
+/// In 32 bits: a sum that wraps belongs to a write that runs past 4 GiB,
+/// which memory's bounds trap (wasm computes addresses without wrapping).
 #[inline(always)]
+pub fn result(ptr: u32, len: u32) -> u32 {
+    // SAFETY: during a P1 call the state global points at the live state
+    // block; one field is read.
+    let limit = unsafe { (*(crate::globals::state_address() as *const State)).result_limit };
+    if ptr.wrapping_add(len) > limit {
+        result_past_memory();
+    }
+    ptr
+}
+
+/// A result pointer past the guest's memory: a trap, as natively (with no
+/// message of the adapter's, as there).
+#[cold]
+#[inline(never)]
+fn result_past_memory() -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+/// Writes a P1 result through a guest pointer (`result`). Out of line:
+/// the check is smaller in one place than at every call.
+#[inline(never)]
 pub fn store_u32(ptr: u32, value: u32) {
+    let ptr = result(ptr, 4);
     // SAFETY: P1 hands the adapter guest pointers into the shared memory;
-    // out-of-bounds pointers trap in wasm exactly as they would natively.
+    // `result` checked that this one lies in the guest's, and past the end
+    // of memory it traps in wasm as it would natively.
     unsafe { crate::memory::write_u32(ptr as usize, value) }
 }
 
-#[inline(always)]
+#[inline(never)]
 pub fn store_u64(ptr: u32, value: u64) {
+    let ptr = result(ptr, 8);
     // SAFETY: as in `store_u32`.
     unsafe { crate::memory::write_u64_unaligned(ptr as usize, value) }
 }

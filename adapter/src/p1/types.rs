@@ -101,6 +101,9 @@ pub mod eventtype {
 pub const SUBCLOCKFLAGS_ABSTIME: u16 = 1;
 pub const EVENTRWFLAGS_HANGUP: u16 = 1;
 pub const SUBSCRIPTION_SIZE: u32 = 48;
+/// Bytes of the `fdstat` and `filestat` records.
+pub const FDSTAT_SIZE: u32 = 24;
+pub const FILESTAT_SIZE: u32 = 64;
 pub const EVENT_SIZE: u32 = 32;
 pub const DIRENT_SIZE: usize = 24;
 /// The highest P1 signal number.
