@@ -213,27 +213,48 @@ fn the_descriptor_table_moves_with_the_arena() {
 
 /// A P1 result written through a pointer past the end of the guest's
 /// memory traps natively (the memory ends there). Interposed, the
-/// adapter's pages lie there: it traps too, instead of writing into them.
+/// adapter's pages lie there: it traps too, instead of writing into them;
+/// and where the bytes written end inside the guest's memory, it answers,
+/// as natively, however far past the end the buffer was said to reach.
 /// The guest's own first page holds the print buffer; each case prints,
-/// then makes the call, then prints again.
+/// makes the call, then prints again. The run's first preopen (descriptor
+/// 3) is empty: its listing is "." and "..", 51 bytes; the environment's
+/// strings are 29.
 #[test]
-fn a_result_pointer_past_the_guests_memory_traps_as_natively() {
+fn results_and_output_buffers_past_the_guests_memory_trap_as_natively() {
     let cases = [
         // Straddling the end, and inside the adapter's pages.
-        "(call $clock (i32.const 1) (i64.const 0) (i32.const 65532))",
-        "(call $clock (i32.const 1) (i64.const 0) (i32.const 65600))",
-        "(call $fdstat (i32.const 1) (i32.const 65520))",
-        "(call $args_sizes (i32.const 0) (i32.const 70000))",
+        ("(call $clock (i32.const 1) (i64.const 0) (i32.const 65532))", true),
+        ("(call $clock (i32.const 1) (i64.const 0) (i32.const 65600))", true),
+        ("(call $fdstat (i32.const 1) (i32.const 65520))", true),
+        ("(call $args_sizes (i32.const 0) (i32.const 70000))", true),
         // After a growth the guest's memory ends one page higher.
-        "(drop (memory.grow (i32.const 1))) (call $clock (i32.const 1) (i64.const 0) (i32.const 131070))",
+        ("(drop (memory.grow (i32.const 1))) (call $clock (i32.const 1) (i64.const 0) (i32.const 131070))", true),
+        // Output buffers: what is written counts, not what the buffer claims.
+        ("(call $readdir (i32.const 3) (i32.const 65485) (i32.const 4096) (i64.const 0) (i32.const 0x40))", false),
+        ("(call $readdir (i32.const 3) (i32.const 65486) (i32.const 4096) (i64.const 0) (i32.const 0x40))", true),
+        ("(call $environ (i32.const 0x40) (i32.const 65507))", false),
+        ("(call $environ (i32.const 0x40) (i32.const 65508))", true),
+        ("(call $args (i32.const 0x40) (i32.const 65530))", true),
     ];
-    for call in cases {
+    // Descriptor 3's name ("/sandbox"), right up to the end, and one byte
+    // past it.
+    let name = cases::SANDBOX_GUEST_PATH.len();
+    let names = [false, true].map(|traps| {
+        let at = 65536 - name + usize::from(traps);
+        (format!("(call $prestat_dir_name (i32.const 3) (i32.const {at}) (i32.const 64))"), traps)
+    });
+    for (call, traps) in cases.into_iter().map(|(call, traps)| (call.to_string(), traps)).chain(names) {
         let module = wat::parse_str(format!(
             r#"(module
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fdstat (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $args (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func $environ (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_readdir" (func $readdir (param i32 i32 i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $prestat_dir_name (param i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
   (data (i32.const 16) "before\n")
   (func $say (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
@@ -253,11 +274,17 @@ fn a_result_pointer_past_the_guests_memory_traps_as_natively() {
         let adapter = adapters::ours(ExitMode::WithCode).expect("adapter built by ci/build-adapters.sh");
         let component = component::convert(&module, &adapter.bytes).expect("converts");
         let actual = component::run(&component, &spec).expect("runs as a component");
-        // The native host ends the run with its own error ("pointer out of
-        // bounds"), which a trap is the adapter's equivalent of.
-        assert!(matches!(expected.exit, ExitStatus::HostError(_) | ExitStatus::Trap(_)), "{call}: natively {}", expected.exit);
-        assert!(matches!(actual.exit, ExitStatus::Trap(_)), "{call}: interposed {}", actual.exit);
-        assert_eq!(String::from_utf8_lossy(&actual.stdout), "before\nbefore\n", "{call}");
+        if traps {
+            // The native host ends the run with its own error ("pointer out
+            // of bounds"), which a trap is the adapter's equivalent of.
+            assert!(matches!(expected.exit, ExitStatus::HostError(_) | ExitStatus::Trap(_)), "{call}: natively {}", expected.exit);
+            assert!(matches!(actual.exit, ExitStatus::Trap(_)), "{call}: interposed {}", actual.exit);
+            assert_eq!(String::from_utf8_lossy(&actual.stdout), "before\nbefore\n", "{call}");
+        } else {
+            assert_eq!(expected.exit, ExitStatus::Code(0), "{call}: natively");
+            assert_eq!(actual.exit, ExitStatus::Code(0), "{call}: interposed");
+            assert_eq!(String::from_utf8_lossy(&actual.stdout), "before\nbefore\nbefore\n", "{call}");
+        }
         assert_eq!(actual.stdout, expected.stdout, "{call}");
     }
 }

@@ -93,8 +93,13 @@ fn get(allocator: &Allocator, environment: bool, pointers: u32, buf: u32) -> Res
     for i in 0..strings.len() {
         store_u32(pointers + (i as u32) * 4, cursor as u32);
         let (key, value) = strings.get(i);
+        // The string, its '=' and value, and its NUL go into the guest's
+        // memory (`super::result`), checked as a whole before they are
+        // written.
+        let len = key.len() + value.as_ref().map_or(0, |value| value.len() + 1) + 1;
+        super::result(cursor as u32, len as u32);
         // SAFETY: source in scratch/spill, destination in the guest's buffer
-        // sized by `*_sizes_get`.
+        // sized by `*_sizes_get`, just checked.
         unsafe {
             memory::copy(cursor, key.ptr as usize, key.len());
             cursor += key.len();

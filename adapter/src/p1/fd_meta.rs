@@ -186,8 +186,9 @@ pub fn fd_prestat_dir_name(state: &mut State, fd: u32, buf: u32, len: u32) -> Re
     if preopen.name_len > len {
         return Err(errno::NAMETOOLONG);
     }
+    // The name's bytes are what is written (`super::result`).
     #[cfg(not(feature = "proxy"))]
-    crate::preopens::copy_name(&state.alloc, preopen.index as usize, buf as usize, len as usize);
+    crate::preopens::copy_name(&state.alloc, preopen.index as usize, super::result(buf, preopen.name_len) as usize, len as usize);
     Ok(())
 }
 

@@ -235,7 +235,9 @@ pub fn path_readlink(
     let plan = ScratchPlan::new(&state.alloc);
     let target = fs::descriptor_readlink_at(&plan, dir, guest_path(path, path_len)).map_err(from_error_code)?;
     let n = target.len.min(buf_len);
-    // SAFETY: from scratch into the guest's buffer of `buf_len` bytes.
+    let buf = super::result(buf, n);
+    // SAFETY: from scratch into the guest's buffer of `buf_len` bytes, of
+    // which the `n` written were just checked.
     unsafe { memory::copy(buf as usize, target.ptr as usize, n as usize) };
     drop(plan);
     store_u32(bufused, n);

@@ -123,12 +123,16 @@ impl DirentWriter {
         header[16..20].copy_from_slice(&(entry.name_len as u32).to_le_bytes());
         header[20] = entry.kind;
         let header_len = (self.cap - self.used).min(DIRENT_SIZE);
-        // SAFETY: the guest's buffer of `cap` bytes; `used + n <= cap`.
-        unsafe { memory::copy(self.buf + self.used, header.as_ptr() as usize, header_len) };
+        let name_len = (self.cap - self.used - header_len).min(entry.name_len);
+        // What is written must lie in the guest's memory (`super::result`);
+        // the rest of the buffer need not.
+        let at = super::result((self.buf + self.used) as u32, (header_len + name_len) as u32) as usize;
+        // SAFETY: the guest's buffer of `cap` bytes; `used + n <= cap`; the
+        // bytes written were checked just above.
+        unsafe { memory::copy(at, header.as_ptr() as usize, header_len) };
         self.used += header_len;
-        let name_len = (self.cap - self.used).min(entry.name_len);
         // SAFETY: as above.
-        unsafe { memory::copy(self.buf + self.used, entry.name, name_len) };
+        unsafe { memory::copy(at + header_len, entry.name, name_len) };
         self.used += name_len;
         if header_len < DIRENT_SIZE || name_len < entry.name_len {
             Written::Truncated
