@@ -42,8 +42,8 @@
 //! (it lowers the adapter's import results through `cabi_import_realloc`).
 //! So when `adapter_memory_grow` runs, no adapter frame is live: the stack
 //! is empty (checked first thing, `grow`) and the state is reached only
-//! through the global, which the move updates. Host pointers into the guest's memory are guest addresses,
-//! which do not move. And neither export calls the host: a Go guest grows
+//! through the global, which the move updates. Host pointers into the
+//! guest's memory are guest addresses, which do not move. And neither export calls the host: a Go guest grows
 //! memory inside its own `cabi_realloc`, while the host is lowering a
 //! result and no import may be called (docs/reentrancy.md).
 
@@ -121,7 +121,7 @@ fn prepare(pages: u32) -> u64 {
         return u64::from(u32::MAX);
     }
     let new = new as usize;
-    let arena = arena_base(state) / PAGE_SIZE;
+    let arena = arena_base(state as *const State as usize) / PAGE_SIZE;
     let mut answer = u64::from(old);
     if new > arena {
         // The blocks are in the way: the arena and the table (the live
@@ -149,9 +149,7 @@ fn prepare(pages: u32) -> u64 {
         state.alloc.forget_spill();
         answer |= MOVE;
     }
-    state.guest_pages = new as u32;
-    state.reserved_start = (new * PAGE_SIZE) as u32;
-    state.result_limit = state.reserved_start;
+    state.set_guest_pages(new);
     answer
 }
 
@@ -160,9 +158,18 @@ fn grow_real(pages: usize, slack: usize) -> bool {
     memory::grow(pages + slack).is_some() || memory::grow(pages).is_some()
 }
 
-/// Where the arena starts: the state block sits at a fixed offset in it.
-fn arena_base(state: &State) -> usize {
-    state as *const State as usize - placement::stack_top(INTERPOSED, 0)
+/// Where the arena whose state block is at `state` starts: the state
+/// block sits at a fixed offset in it (where the stack's top is).
+#[inline(always)]
+fn arena_base(state: usize) -> usize {
+    state - placement::stack_top(INTERPOSED, 0)
+}
+
+/// Where an out-of-line table goes when the arena moves to `arena`: right
+/// above it.
+#[inline(always)]
+fn table_above(arena: usize) -> usize {
+    arena + ARENA_BYTES
 }
 
 /// Moves the adapter's blocks as `State::relocation` says, zeroes what
@@ -183,12 +190,11 @@ fn arena_base(state: &State) -> usize {
 #[inline(always)]
 unsafe fn relocate(state: usize) {
     let relocation = &(*(state as *const State)).relocation;
-    let arena_from = state - placement::stack_top(INTERPOSED, 0);
+    let arena_from = arena_base(state);
     let arena_to = relocation.arena_to as usize;
     let table_from = relocation.table_from as usize;
     let table_bytes = relocation.table_pages as usize * PAGE_SIZE;
-    // The table goes right above the arena.
-    let table_to = arena_to + ARENA_BYTES;
+    let table_to = table_above(arena_to);
     let moved_state = state + (arena_to - arena_from);
     // SAFETY: both blocks move up, into memory above the guest's that only
     // the adapter uses (`prepare`); `memory::copy` allows a block's overlap
@@ -229,20 +235,15 @@ fn finish() {
     // nothing else holds it.
     let state = unsafe { crate::state::get() };
     let arena_to = state.relocation.arena_to as usize;
-    let distance = (arena_to - arena_base_before(state)) as u32;
+    // The stack top still holds the state block's old address.
+    let distance = (arena_to - arena_base(state.stack_top as usize)) as u32;
     state.stack_top += distance;
     state.alloc.shift_scratch(distance);
     state.descriptors.rebase();
     if state.relocation.table_pages != 0 {
-        state.descriptors.moved_out_of_line(arena_to + ARENA_BYTES);
+        state.descriptors.moved_out_of_line(table_above(arena_to));
     }
     state.relocation = Relocation { arena_to: 0, table_from: 0, table_pages: 0 };
-}
-
-/// The arena's base before the move that `finish` completes: the stack top
-/// still holds the old one.
-fn arena_base_before(state: &State) -> usize {
-    state.stack_top as usize - placement::stack_top(INTERPOSED, 0)
 }
 
 #[cold]

@@ -129,18 +129,24 @@ impl State {
             // Never above its maximum: after `reset_adapter_state` the
             // adapter's pages count as the guest's, which the maximum may
             // not allow (the pages above it stay free).
-            let pages = (guest_end / crate::memory::PAGE_SIZE).min(guest_max_pages as usize);
-            self.guest_pages = pages as u32;
+            self.set_guest_pages((guest_end / crate::memory::PAGE_SIZE).min(guest_max_pages as usize));
             self.guest_max_pages = guest_max_pages;
-            self.reserved_start = (pages * crate::memory::PAGE_SIZE) as u32;
             self.reserved_end = u32::MAX;
-            self.result_limit = self.reserved_start;
         } else {
             self.result_limit = u32::MAX;
         }
         self.set_arena(arena);
         self.descriptors.init();
         self.pause.init();
+    }
+
+    /// When interposed: the guest's memory is now `pages` pages, and
+    /// everything above it is reserved for the adapter, results included
+    /// (`p1::result`).
+    pub fn set_guest_pages(&mut self, pages: usize) {
+        self.guest_pages = pages as u32;
+        self.reserved_start = (pages * crate::memory::PAGE_SIZE) as u32;
+        self.result_limit = self.reserved_start;
     }
 
     /// Records where the arena is (after placing or moving it).
