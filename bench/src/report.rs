@@ -314,9 +314,9 @@ const METHOD: &str = "## Method
   no fuel, so the native run's fuel is the guest's own work, and a component's
   fuel minus it is what the adapter executes (including `cabi_realloc` calls
   made by the host). wasmtime charges `memory.copy` and `memory.fill` fuel
-  per byte moved, so copies show in these figures by their size. For Go runs the difference also contains any change in
-  what the Go runtime itself does (its scheduler reads clocks), so treat it as
-  approximate.
+  per byte moved, so copies show in these figures by their size. For Go
+  runs the difference also contains any change in what the Go runtime
+  itself does (its scheduler reads clocks), so treat it as approximate.
 * The \"stock placement\" rows (fuel only) run the same loop with the adapter
   in the stock `--adapt` flow's placement, in a guest that grew memory once
   after its first P1 call, as any program that allocates does, so that the

@@ -96,8 +96,6 @@ fn run_on_wasmtime(module: &Path, program_args: &[String], conversion: &Conversi
     code
 }
 
-/// The built-in adapters, as files for tools that take an adapter path
-/// (`wasm-tools component new --adapt`, componentize-go `--adapt`).
 /// `p1-convert --version`: the version, then each built-in adapter's
 /// sha256, so a user can tell which adapter bytes a conversion used (and
 /// compare them with `p1-convert adapters DIR`'s files).
@@ -112,6 +110,8 @@ fn version() -> String {
     text
 }
 
+/// The built-in adapters, as files for tools that take an adapter path
+/// (`wasm-tools component new --adapt`, componentize-go `--adapt`).
 fn write_adapters(dir: &Path) -> Result<()> {
     for (name, bytes) in p1_convert::built_in_adapters() {
         let path = dir.join(name);
