@@ -8,11 +8,10 @@
 
 use crate::cases::CaseSpec;
 use crate::component::Host;
-use crate::{engine, paths, sandbox, wasi_ctx};
+use crate::{engine, paths, sandbox, toolchain, wasi_ctx};
 use anyhow::{anyhow, bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
-use std::process::Command;
 use wasmtime::component::Linker;
 use wasmtime::Store;
 
@@ -49,7 +48,7 @@ fn expected(n: u32, i: usize) -> u8 {
 pub fn build(program: &str, go_release: Option<&str>) -> Result<Vec<u8>> {
     let dir = paths::programs_dir().join("go-gc");
     let release = go_release.unwrap_or("local");
-    let version = go(release).arg("version").output().context("running go version")?;
+    let version = toolchain::go_release_command(release).arg("version").output().context("running go version")?;
     if !version.status.success() {
         bail!("go {release} is not available: {}", String::from_utf8_lossy(&version.stderr).trim());
     }
@@ -64,7 +63,7 @@ pub fn build(program: &str, go_release: Option<&str>) -> Result<Vec<u8>> {
     let wasm: PathBuf = out_dir.join(format!("{program}-{key}.wasm"));
     if !wasm.exists() {
         let tmp = paths::build_tmp(&wasm);
-        let status = go(release)
+        let status = toolchain::go_release_command(release)
             .args(["build", "-trimpath", "-buildmode=c-shared", "-o"])
             .arg(&tmp)
             .arg(format!("./{program}"))
@@ -77,12 +76,6 @@ pub fn build(program: &str, go_release: Option<&str>) -> Result<Vec<u8>> {
         std::fs::rename(&tmp, &wasm)?;
     }
     Ok(std::fs::read(&wasm)?)
-}
-
-fn go(release: &str) -> Command {
-    let mut cmd = Command::new("go");
-    cmd.env("GOTOOLCHAIN", release).env("GOOS", "wasip1").env("GOARCH", "wasm");
-    cmd
 }
 
 /// The module with the `gc` world embedded, ready for wit-component.

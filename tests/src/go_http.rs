@@ -17,7 +17,8 @@
 //! reuses (as a long-lived handler's heap would grow), requests made and
 //! responses read in-process.
 
-use crate::{engine, paths};
+use crate::programs::run_build;
+use crate::{engine, paths, toolchain};
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -98,18 +99,17 @@ pub fn build(wit_bindgen: &Path, go_release: &str, pkg: &str) -> Result<Vec<u8>>
     std::fs::create_dir_all(wit.join("deps"))?;
     std::fs::copy(source.join("world.wit"), wit.join("world.wit"))?;
     copy_dir(&wasi_wit.join("deps"), &wit.join("deps"))?;
-    run(Command::new(wit_bindgen).args(["go", "-w", WORLD, "--out-dir"]).arg(&dir).arg(&wit), "wit-bindgen go")?;
+    run_build(Command::new(wit_bindgen).args(["go", "-w", WORLD, "--out-dir"]).arg(&dir).arg(&wit))?;
     copy_dir(&source.join("export_wasi_http_incoming_handler"), &dir.join("export_wasi_http_incoming_handler"))?;
-    run(go(go_release).args(["mod", "edit", &format!("-require=go.bytecodealliance.org/pkg@{pkg}")]).current_dir(&dir), "go mod edit")?;
-    run(go(go_release).args(["mod", "tidy"]).current_dir(&dir), "go mod tidy")?;
+    run_build(go(go_release).args(["mod", "edit", &format!("-require=go.bytecodealliance.org/pkg@{pkg}")]).current_dir(&dir))?;
+    run_build(go(go_release).args(["mod", "tidy"]).current_dir(&dir))?;
     let core = dir.join("core.wasm");
-    run(
+    run_build(
         go(go_release)
             .args(["build", "-trimpath", "-buildmode=c-shared", "-ldflags=-checklinkname=0", "-o"])
             .arg(&core)
             .arg(".")
             .current_dir(&dir),
-        "go build",
     )?;
     let module = std::fs::read(&core)?;
     let embedded = p1_convert::embed_world_from_path(&module, &wit, Some(WORLD))?;
@@ -119,18 +119,12 @@ pub fn build(wit_bindgen: &Path, go_release: &str, pkg: &str) -> Result<Vec<u8>>
     Ok(embedded)
 }
 
+/// `go` for `release`, free to update go.mod (`go mod tidy` fills it in
+/// for the generated bindings).
 fn go(release: &str) -> Command {
-    let mut cmd = Command::new("go");
-    cmd.env("GOTOOLCHAIN", release).env("GOOS", "wasip1").env("GOARCH", "wasm").env("GOFLAGS", "-mod=mod");
+    let mut cmd = toolchain::go_release_command(release);
+    cmd.env("GOFLAGS", "-mod=mod");
     cmd
-}
-
-fn run(cmd: &mut Command, what: &str) -> Result<()> {
-    let output = cmd.output().with_context(|| format!("running {what}"))?;
-    if !output.status.success() {
-        bail!("{what} failed ({}):\n{}{}", output.status, String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    }
-    Ok(())
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
@@ -155,7 +149,7 @@ const WASI_CRATE: &str = "wasi-0.13.1+wasi-0.2.0";
 /// no-op once it is there).
 fn wasi_0_2_0_wit() -> Result<PathBuf> {
     let manifest = paths::programs_dir().join("http-proxy/Cargo.toml");
-    run(Command::new("cargo").args(["fetch", "--quiet", "--manifest-path"]).arg(&manifest), "cargo fetch")?;
+    run_build(Command::new("cargo").args(["fetch", "--quiet", "--manifest-path"]).arg(&manifest))?;
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))

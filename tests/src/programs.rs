@@ -53,7 +53,7 @@ pub fn build(toolchain: Toolchain, case: &str) -> Result<Program> {
     let tmp = paths::build_tmp(&wasm);
     match toolchain {
         Toolchain::Rust => build_rust(case, &tmp)?,
-        _ => run(&mut build_command(toolchain, case, &tmp))?,
+        _ => run_build(&mut build_command(toolchain, case, &tmp))?,
     }
     std::fs::rename(&tmp, &wasm)?;
     std::fs::write(&key_file, &key)?;
@@ -152,7 +152,7 @@ fn build_rust(case: &str, out: &Path) -> Result<()> {
     // covers other processes.
     static CARGO: Mutex<()> = Mutex::new(());
     let _guard = CARGO.lock().unwrap_or_else(|e| e.into_inner());
-    run(&mut build_command(Toolchain::Rust, case, out))?;
+    run_build(&mut build_command(Toolchain::Rust, case, out))?;
     let built = rust_target_dir()
         .join("wasm32-wasip1/release")
         .join(format!("{case}.wasm"));
@@ -160,7 +160,8 @@ fn build_rust(case: &str, out: &Path) -> Result<()> {
     Ok(())
 }
 
-fn run(cmd: &mut Command) -> Result<()> {
+/// Runs one step of a build; its output goes into the error if it fails.
+pub fn run_build(cmd: &mut Command) -> Result<()> {
     let output = cmd.output().with_context(|| format!("spawning {cmd:?}"))?;
     if !output.status.success() {
         bail!(

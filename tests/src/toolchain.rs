@@ -185,10 +185,14 @@ pub fn go_command(toolchain: Toolchain) -> Command {
         Toolchain::GoOld => go_old_version(),
         _ => "local".to_string(),
     };
+    go_release_command(&release)
+}
+
+/// A `go` invocation pinned to `release` (`local`, `go1.25.9`…: what
+/// GOTOOLCHAIN takes), targeting wasip1.
+pub fn go_release_command(release: &str) -> Command {
     let mut cmd = Command::new("go");
-    cmd.env("GOTOOLCHAIN", release)
-        .env("GOOS", "wasip1")
-        .env("GOARCH", "wasm");
+    cmd.env("GOTOOLCHAIN", release).env("GOOS", "wasip1").env("GOARCH", "wasm");
     cmd
 }
 

@@ -283,16 +283,7 @@ fn run(cmd: &mut Command) -> Result<()> {
     // on their own.
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let output = cmd.output().with_context(|| format!("spawning {cmd:?}"))?;
-    if !output.status.success() {
-        bail!(
-            "build failed ({}): {cmd:?}\n--- stdout\n{}\n--- stderr\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(())
+    crate::programs::run_build(cmd)
 }
 
 /// Hash of the version, the command and every source file of the language.
