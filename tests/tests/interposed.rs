@@ -218,8 +218,8 @@ fn the_descriptor_table_moves_with_the_arena() {
 /// as natively, however far past the end the buffer was said to reach.
 /// The guest's own first page holds the print buffer; each case prints,
 /// makes the call, then prints again. The run's first preopen (descriptor
-/// 3) is empty: its listing is "." and "..", 51 bytes; the environment's
-/// strings are 29.
+/// 3) holds one symlink, `link` to `target8b`: its listing is ".", ".."
+/// and "link", 79 bytes; the environment's strings are 29.
 #[test]
 fn results_and_output_buffers_past_the_guests_memory_trap_as_natively() {
     let cases = [
@@ -231,8 +231,10 @@ fn results_and_output_buffers_past_the_guests_memory_trap_as_natively() {
         // After a growth the guest's memory ends one page higher.
         ("(drop (memory.grow (i32.const 1))) (call $clock (i32.const 1) (i64.const 0) (i32.const 131070))", true),
         // Output buffers: what is written counts, not what the buffer claims.
-        ("(call $readdir (i32.const 3) (i32.const 65485) (i32.const 4096) (i64.const 0) (i32.const 0x40))", false),
-        ("(call $readdir (i32.const 3) (i32.const 65486) (i32.const 4096) (i64.const 0) (i32.const 0x40))", true),
+        ("(call $readdir (i32.const 3) (i32.const 65457) (i32.const 4096) (i64.const 0) (i32.const 0x40))", false),
+        ("(call $readdir (i32.const 3) (i32.const 65458) (i32.const 4096) (i64.const 0) (i32.const 0x40))", true),
+        ("(call $readlink (i32.const 3) (i32.const 0x30) (i32.const 4) (i32.const 65528) (i32.const 64) (i32.const 0x40))", false),
+        ("(call $readlink (i32.const 3) (i32.const 0x30) (i32.const 4) (i32.const 65529) (i32.const 64) (i32.const 0x40))", true),
         ("(call $environ (i32.const 0x40) (i32.const 65507))", false),
         ("(call $environ (i32.const 0x40) (i32.const 65508))", true),
         ("(call $args (i32.const 0x40) (i32.const 65530))", true),
@@ -255,8 +257,10 @@ fn results_and_output_buffers_past_the_guests_memory_trap_as_natively() {
   (import "wasi_snapshot_preview1" "environ_get" (func $environ (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_readdir" (func $readdir (param i32 i32 i32 i64 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $prestat_dir_name (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_readlink" (func $readlink (param i32 i32 i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
   (data (i32.const 16) "before\n")
+  (data (i32.const 0x30) "link")
   (func $say (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
   (func (export "_start")
     (i32.store (i32.const 0) (i32.const 16))
@@ -269,7 +273,8 @@ fn results_and_output_buffers_past_the_guests_memory_trap_as_natively() {
     (call $say)))"#
         ))
         .unwrap();
-        let spec = cases::spec("interposed");
+        let mut spec = cases::spec("interposed");
+        spec.sandbox.push(("link".into(), cases::SandboxEntry::Symlink("target8b".into())));
         let expected = native::run(&module, &spec).expect("runs natively");
         let adapter = adapters::ours(ExitMode::WithCode).expect("adapter built by ci/build-adapters.sh");
         let component = component::convert(&module, &adapter.bytes).expect("converts");
